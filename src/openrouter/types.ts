@@ -1,0 +1,163 @@
+/**
+ * Domain shapes of the OpenRouter billing API, parsed at the boundary into camelCase.
+ * Field meanings: ../shared/reference/openrouter-api.md (§2 credits, §3 key, §4 generation,
+ * §5 activity, §6 models, §7 keys). Every type keeps the raw JSON for fields we do not model.
+ */
+
+/** `GET /credits` (management key). Balance = totalCredits − totalUsage. */
+export interface Credits {
+  totalCredits: number;
+  totalUsage: number;
+}
+
+export type LimitReset = 'daily' | 'weekly' | 'monthly' | null;
+
+/** Spend counters shared by `GET /key` and `GET /keys` items. */
+export interface KeyUsage {
+  label: string;
+  limit: number | null;
+  limitRemaining: number | null;
+  limitReset: LimitReset | string;
+  includeByokInLimit: boolean;
+  usage: number;
+  usageDaily: number;
+  usageWeekly: number;
+  usageMonthly: number;
+  byokUsage: number;
+  byokUsageDaily: number;
+  byokUsageWeekly: number;
+  byokUsageMonthly: number;
+  expiresAt: string | null;
+  creatorUserId: string | null;
+}
+
+/** `GET /key`: the key the request was made with. */
+export interface CurrentKey extends KeyUsage {
+  isFreeTier: boolean;
+  isManagementKey: boolean;
+  raw: Record<string, unknown>;
+}
+
+/** One item of `GET /keys` (management key). */
+export interface KeyItem extends KeyUsage {
+  hash: string;
+  name: string;
+  disabled: boolean;
+  createdAt: string;
+  updatedAt: string | null;
+  workspaceId: string | null;
+  raw: Record<string, unknown>;
+}
+
+/** One row of `GET /activity`: a (UTC date, model, endpoint) bucket. */
+export interface ActivityRow {
+  date: string; // YYYY-MM-DD
+  model: string;
+  modelPermaslug: string;
+  endpointId: string;
+  providerName: string;
+  usage: number;
+  byokUsageInference: number;
+  requests: number;
+  promptTokens: number;
+  completionTokens: number;
+  reasoningTokens: number;
+}
+
+export interface ProviderAttempt {
+  providerName: string | null;
+  status: number | null;
+  latency: number | null;
+  isByok: boolean | null;
+  modelPermaslug: string | null;
+}
+
+/** `GET /generation?id=` body `data`. Nullable fields follow the spec. */
+export interface Generation {
+  id: string;
+  model: string;
+  providerName: string | null;
+  createdAt: string;
+  totalCost: number;
+  usage: number;
+  upstreamInferenceCost: number | null;
+  cacheDiscount: number | null;
+  isByok: boolean;
+  streamed: boolean | null;
+  cancelled: boolean | null;
+  latency: number | null;
+  generationTime: number | null;
+  finishReason: string | null;
+  nativeFinishReason: string | null;
+  tokensPrompt: number | null;
+  tokensCompletion: number | null;
+  nativeTokensPrompt: number | null;
+  nativeTokensCompletion: number | null;
+  nativeTokensReasoning: number | null;
+  nativeTokensCached: number | null;
+  providerResponses: ProviderAttempt[];
+  router: string | null;
+  apiType: string | null;
+  raw: Record<string, unknown>;
+}
+
+/** A conditional price (`pricing.overrides[]`); later entries win per key. */
+export interface PriceOverride {
+  minPromptTokens?: number;
+  utcStart?: number;
+  utcEnd?: number;
+  prompt?: number;
+  completion?: number;
+  inputCacheRead?: number;
+  inputCacheWrite?: number;
+}
+
+/** `pricing` of a model, USD per token / request (strings parsed to numbers). */
+export interface Pricing {
+  prompt: number;
+  completion: number;
+  request: number;
+  inputCacheRead: number | null;
+  inputCacheWrite: number | null;
+  internalReasoning: number | null;
+  discount: number;
+  overrides: PriceOverride[];
+}
+
+export interface Model {
+  id: string;
+  canonicalSlug: string;
+  name: string;
+  contextLength: number | null;
+  expirationDate: string | null;
+  pricing: Pricing;
+}
+
+/** Per-call options. `budgetMs` bounds the whole call including retries. */
+export interface CallOptions {
+  budgetMs?: number;
+  signal?: AbortSignal;
+}
+
+export interface ActivityQuery {
+  date?: string;
+  apiKeyHash?: string;
+}
+
+/** What the rest of the bot needs from OpenRouter. Implemented by `createOpenRouterClient`. */
+export interface OpenRouterClient {
+  readonly hasInferenceKey: boolean;
+  readonly hasManagementKey: boolean;
+  /** `/credits` with the management key. Throws MissingKeyError when it is not configured. */
+  getCredits(opts?: CallOptions): Promise<Credits>;
+  /** `/key` with the inference key. */
+  getCurrentKey(opts?: CallOptions): Promise<CurrentKey>;
+  /** `/generation?id=` with the inference key (management key as fallback). `null` = 404, not published (yet). */
+  getGeneration(id: string, opts?: CallOptions): Promise<Generation | null>;
+  /** `/activity` with the management key: last 30 completed UTC days. */
+  getActivity(query?: ActivityQuery, opts?: CallOptions): Promise<ActivityRow[]>;
+  /** `/keys`, every page (offset += 100 until a short page). */
+  listKeys(opts?: CallOptions & { includeDisabled?: boolean }): Promise<KeyItem[]>;
+  /** `/models`, full list; cached by the client for a while. */
+  listModels(opts?: CallOptions): Promise<Model[]>;
+}
