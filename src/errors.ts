@@ -62,3 +62,11 @@ export class OpenRouterError extends Error {
     return this.status === 0 || this.status === 429 || this.status >= 500;
   }
 }
+
+/** The store (Postgres) cannot be reached right now. */
+export class StoreUnavailableError extends Error {
+  override readonly name = 'StoreUnavailableError';
+  constructor(cause?: unknown) {
+    super('The store (Postgres) is unavailable right now.', { cause });
+  }
+}

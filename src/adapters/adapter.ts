@@ -1,0 +1,39 @@
+/**
+ * The port every chat adapter implements. Adapters translate platform events into core calls
+ * (`Bot.runText`, `Bot.runCommand`, `Bot.lookupPastedIds`) and `Reply` objects into platform
+ * messages; they hold no product logic.
+ * @module
+ */
+import type { Platform } from '../commands/command.js';
+import type { Reply } from '../commands/reply.js';
+
+/** Where a scheduled message (digest, alert) goes. */
+export interface PostTarget {
+  workspaceId?: string;
+  channelId: string;
+}
+
+export interface PostOptions {
+  /**
+   * A stable key for this logical message (e.g. `digest:<subscription>:<window>`). Adapters use it to
+   * make a resend after a crash invisible: Slack message metadata checked in `conversations.history`,
+   * Discord `nonce` + `enforce_nonce`.
+   */
+  dedupeKey?: string;
+}
+
+export interface PostResult {
+  /** Slack `ts`, Discord message id. */
+  messageId: string;
+  /** True when an earlier send with the same dedupe key was found and nothing new was posted. */
+  deduplicated: boolean;
+}
+
+export interface ChatAdapter {
+  readonly name: Platform;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Connected and able to post. */
+  ready(): boolean;
+  post(target: PostTarget, reply: Reply, opts?: PostOptions): Promise<PostResult>;
+}

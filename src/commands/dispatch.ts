@@ -1,0 +1,228 @@
+/**
+ * The one boundary every inbound command goes through, whatever the platform: allow-lists,
+ * per-user rate limit, admin check, the handler, error reporting, metrics and the audit row.
+ * @module
+ */
+
+import { configSecrets } from '../config.js';
+import { insertAudit } from '../db/queries/audit.js';
+import { findGenerationIds } from '../domain/generation-id.js';
+import { OpenRouterError, StoreUnavailableError, UserError } from '../errors.js';
+import { maskSecrets } from '../secrets.js';
+import type { Actor, AnyCommand, Services } from './command.js';
+import { parseCommandText, quote, validateArgs } from './grammar.js';
+import { errorReply, type Reply } from './reply.js';
+
+export type Outcome = 'ok' | 'user_error' | 'denied' | 'rate_limited' | 'error';
+
+export interface CommandResult {
+  reply: Reply;
+  outcome: Outcome;
+  /** The command that ran, when the input named one. */
+  command?: string;
+}
+
+/** What adapters call. Everything platform-specific stays in the adapters. */
+export interface Bot {
+  readonly commands: readonly AnyCommand[];
+  /** Slack `/credits <text>`, the console and `credits-bot ask`. */
+  runText(text: string, actor: Actor): Promise<CommandResult>;
+  /** Discord: a subcommand with typed options. */
+  runCommand(
+    name: string,
+    options: Record<string, string | number | boolean | undefined | null>,
+    actor: Actor,
+  ): Promise<CommandResult>;
+  /** Request ids pasted in a channel message: one reply per id (at most 3); none when there are no ids. */
+  lookupPastedIds(text: string, actor: Actor): Promise<CommandResult[]>;
+}
+
+const WINDOW_MS = 60_000;
+const MAX_PASTED_IDS = 3;
+
+function createRateLimiter(limit: number, now: () => Date) {
+  const hits = new Map<string, number[]>();
+  return function allow(key: string): boolean {
+    const t = now().getTime();
+    const recent = (hits.get(key) ?? []).filter((h) => t - h < WINDOW_MS);
+    if (recent.length >= limit) {
+      hits.set(key, recent);
+      return false;
+    }
+    recent.push(t);
+    hits.set(key, recent);
+    if (hits.size > 10_000) {
+      for (const [k, v] of hits) if (v.every((h) => t - h >= WINDOW_MS)) hits.delete(k);
+    }
+    return true;
+  };
+}
+
+function isAllowedPlace(services: Services, actor: Actor): boolean {
+  const { slack, discord } = services.config;
+  if (actor.platform === 'slack' && slack.allowedTeams.length > 0) {
+    return actor.workspaceId !== undefined && slack.allowedTeams.includes(actor.workspaceId);
+  }
+  if (actor.platform === 'discord' && discord.allowedGuilds.length > 0) {
+    return actor.workspaceId !== undefined && discord.allowedGuilds.includes(actor.workspaceId);
+  }
+  return true;
+}
+
+async function isAdmin(services: Services, actor: Actor): Promise<boolean> {
+  if (actor.platform === 'console') return true; // the operator at the terminal owns the process
+  if (services.config.admins.includes(`${actor.platform}:${actor.userId}`)) return true;
+  try {
+    return (await actor.isPlatformAdmin?.()) ?? false;
+  } catch (error) {
+    services.log.warn({ err: error, platform: actor.platform }, 'admin check failed; treating as non-admin');
+    return false;
+  }
+}
+
+function describeFailure(error: unknown): Reply {
+  if (error instanceof UserError) return errorReply(error.message, error.usage);
+  if (error instanceof StoreUnavailableError) {
+    return errorReply('The bot cannot reach its database right now, so it cannot answer this. Try again in a minute.');
+  }
+  if (error instanceof OpenRouterError && error.isUnavailable) {
+    return errorReply(
+      `OpenRouter is unavailable or slow right now (${error.status || error.kind}). Try again in a minute.`,
+    );
+  }
+  if (error instanceof OpenRouterError && (error.status === 401 || error.status === 403)) {
+    return errorReply(
+      `OpenRouter refused the configured key (${error.status}): ${maskSecrets(error.message)}. Check OPENROUTER_API_KEY / OPENROUTER_MANAGEMENT_KEY.`,
+    );
+  }
+  return errorReply('Something went wrong on my side; it has been logged. Try again, or type `help`.');
+}
+
+/** Builds the bot core over the given commands. */
+export function createBot(services: Services, commands: readonly AnyCommand[]): Bot {
+  const allow = createRateLimiter(services.config.commandRateLimit, services.now);
+  const knownSecrets = configSecrets(services.config);
+
+  async function audit(
+    actor: Actor,
+    command: string,
+    argsText: string,
+    outcome: Outcome,
+    started: number,
+    error?: unknown,
+  ) {
+    const latencyMs = Math.round(performance.now() - started);
+    services.metrics.commands.inc({ command, platform: actor.platform, outcome });
+    services.metrics.commandSeconds.observe({ command, platform: actor.platform }, latencyMs / 1000);
+    if (!services.store.available()) return;
+    try {
+      await insertAudit(services.store.get().db, {
+        platform: actor.platform,
+        workspaceId: actor.workspaceId ?? null,
+        channelId: actor.channelId ?? null,
+        userId: actor.userId,
+        command,
+        args: maskSecrets(argsText, knownSecrets).slice(0, 1000),
+        outcome,
+        latencyMs,
+        error: error
+          ? maskSecrets(String(error instanceof Error ? error.message : error), knownSecrets).slice(0, 1000)
+          : null,
+      });
+    } catch (auditError) {
+      services.log.error({ err: auditError }, 'could not write the audit row');
+    }
+  }
+
+  async function execute(
+    command: AnyCommand | undefined,
+    args: Record<string, string | number> | undefined,
+    parseError: { message: string; usage?: string } | undefined,
+    argsText: string,
+    actor: Actor,
+  ): Promise<CommandResult> {
+    const started = performance.now();
+    const name = command?.name ?? 'unknown';
+    if (!isAllowedPlace(services, actor)) {
+      const r = errorReply('This bot is not enabled in this workspace. Ask its operator to add it to the allow-list.');
+      await audit(actor, name, argsText, 'denied', started);
+      return { reply: r, outcome: 'denied', command: name };
+    }
+    if (!allow(`${actor.platform}:${actor.userId}`)) {
+      const r = errorReply(
+        `Easy there: at most ${services.config.commandRateLimit} commands a minute per person. Try again in a moment.`,
+      );
+      await audit(actor, name, argsText, 'rate_limited', started);
+      return { reply: r, outcome: 'rate_limited', command: name };
+    }
+    if (!command || !args) {
+      const r = errorReply(parseError?.message ?? 'I did not understand that.', parseError?.usage);
+      await audit(actor, name, argsText, 'user_error', started);
+      return { reply: r, outcome: 'user_error', command: name };
+    }
+    if (command.admin?.(args as never) && !(await isAdmin(services, actor))) {
+      const r = errorReply(
+        'Only admins can change subscriptions and alerts here: a workspace admin or owner (Slack), a member with Manage Server (Discord), or someone listed in BOT_ADMINS.',
+      );
+      await audit(actor, name, argsText, 'denied', started);
+      return { reply: r, outcome: 'denied', command: name };
+    }
+    try {
+      const result = await command.run({ args: args as never, actor, services, commandText: argsText, commands });
+      await audit(actor, name, argsText, 'ok', started);
+      return { reply: result, outcome: 'ok', command: name };
+    } catch (error) {
+      const known = error instanceof UserError;
+      if (!known) {
+        services.log.error(
+          { err: error, command: name, platform: actor.platform, channel: actor.channelId },
+          'command failed',
+        );
+      }
+      const outcome: Outcome = known ? 'user_error' : 'error';
+      await audit(actor, name, argsText, outcome, started, error);
+      return { reply: describeFailure(error), outcome, command: name };
+    }
+  }
+
+  return {
+    commands,
+    async runText(text, actor) {
+      const parsed = parseCommandText(text, commands);
+      const argsText = text.length > 1000 ? `${text.slice(0, 1000)}…` : text;
+      if (!parsed.ok) {
+        return execute(parsed.command, undefined, { message: parsed.message, usage: parsed.usage }, argsText, actor);
+      }
+      return execute(parsed.command, parsed.args, undefined, argsText.trim(), actor);
+    },
+    async runCommand(name, options, actor) {
+      const command = commands.find((c) => c.name === name);
+      const argsText = [
+        name,
+        ...Object.entries(options)
+          .filter(([, v]) => v !== undefined && v !== null && v !== '')
+          .map(([k, v]) => `${k}:${String(v)}`),
+      ].join(' ');
+      if (!command) {
+        return execute(
+          undefined,
+          undefined,
+          { message: `I don't know the command "${quote(name)}".`, usage: 'help' },
+          argsText,
+          actor,
+        );
+      }
+      const validated = validateArgs(command, options);
+      if (!validated.ok) return execute(command, undefined, validated, argsText, actor);
+      return execute(command, validated.args, undefined, argsText, actor);
+    },
+    async lookupPastedIds(text, actor) {
+      const request = commands.find((c) => c.name === 'request');
+      if (!request) return [];
+      const ids = findGenerationIds(text, MAX_PASTED_IDS);
+      const results: CommandResult[] = [];
+      for (const id of ids) results.push(await execute(request, { id }, undefined, `request ${id}`, actor));
+      return results;
+    },
+  };
+}
