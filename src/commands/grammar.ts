@@ -20,7 +20,7 @@ export type ParseResult =
 
 /** Shows at most `max` characters of user input, secrets masked. */
 export function quote(input: string, max = 40): string {
-  const masked = maskSecrets(input).replace(/[\u0000-\u001f\u007f]/g, ' ');
+  const masked = Array.from(maskSecrets(input), (ch) => (ch.charCodeAt(0) < 32 || ch === '\u007f' ? ' ' : ch)).join('');
   return masked.length > max ? `${masked.slice(0, max)}…` : masked;
 }
 
