@@ -7,7 +7,7 @@
 import { configSecrets } from '../config.js';
 import { insertAudit } from '../db/queries/audit.js';
 import { findGenerationIds } from '../domain/generation-id.js';
-import { OpenRouterError, StoreUnavailableError, UserError } from '../errors.js';
+import { MissingKeyError, OpenRouterError, StoreUnavailableError, UserError } from '../errors.js';
 import { maskSecrets } from '../secrets.js';
 import type { Actor, AnyCommand, Services } from './command.js';
 import { parseCommandText, quote, validateArgs } from './grammar.js';
@@ -20,6 +20,8 @@ export interface CommandResult {
   outcome: Outcome;
   /** The command that ran, when the input named one. */
   command?: string;
+  /** The input was not understood (bad grammar, malformed id, unknown model): `ask` exits 2. */
+  invalidInput?: boolean;
 }
 
 /** What adapters call. Everything platform-specific stays in the adapters. */
@@ -158,7 +160,7 @@ export function createBot(services: Services, commands: readonly AnyCommand[]): 
     if (!command || !args) {
       const r = errorReply(parseError?.message ?? 'I did not understand that.', parseError?.usage);
       await audit(actor, name, argsText, 'user_error', started);
-      return { reply: r, outcome: 'user_error', command: name };
+      return { reply: r, outcome: 'user_error', command: name, invalidInput: true };
     }
     if (command.admin?.(args as never) && !(await isAdmin(services, actor))) {
       const r = errorReply(
@@ -181,7 +183,8 @@ export function createBot(services: Services, commands: readonly AnyCommand[]): 
       }
       const outcome: Outcome = known ? 'user_error' : 'error';
       await audit(actor, name, argsText, outcome, started, error);
-      return { reply: describeFailure(error), outcome, command: name };
+      const invalidInput = known && !(error instanceof MissingKeyError);
+      return { reply: describeFailure(error), outcome, command: name, invalidInput };
     }
   }
 

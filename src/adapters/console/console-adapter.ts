@@ -1,0 +1,96 @@
+/**
+ * The console: a readline session (the service with no chat token and a terminal, and the demo)
+ * and one-shot `credits-bot ask`. Replies are printed as plain text; pending ones are printed again
+ * when their final answer arrives.
+ * @module
+ */
+import { createInterface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+import type { Actor } from '../../commands/command.js';
+import type { Bot, CommandResult } from '../../commands/dispatch.js';
+import type { Reply } from '../../commands/reply.js';
+import type { ChatAdapter, PostResult } from '../adapter.js';
+import { renderText } from './render-text.js';
+
+const CONSOLE_ACTOR: Actor = { platform: 'console', userId: 'console', channelId: 'console' };
+
+/** Runs one command and waits for a pending answer to become final. */
+export async function askOnce(bot: Bot, text: string): Promise<{ result: CommandResult; output: string }> {
+  const result = await bot.runText(text, CONSOLE_ACTOR);
+  let output = renderText(result.reply);
+  if (result.reply.pending && result.reply.followUp) {
+    const final = await result.reply.followUp();
+    output = `${output}\n\n${renderText(final)}`;
+  }
+  return { result, output };
+}
+
+export interface ConsoleAdapterConfig {
+  input: Readable;
+  output: Writable;
+  /** Printed when the session starts. */
+  banner?: string;
+  prompt?: string;
+}
+
+export function createConsoleAdapter(
+  config: ConsoleAdapterConfig,
+  deps: { bot: Bot; onClose?: () => void },
+): ChatAdapter & { closed: Promise<void> } {
+  let rl: ReturnType<typeof createInterface> | undefined;
+  let resolveClosed: () => void = () => {};
+  const closed = new Promise<void>((resolve) => {
+    resolveClosed = resolve;
+  });
+  const print = (text: string) => config.output.write(`${text}\n`);
+  const outstanding = new Set<Promise<void>>();
+  const show = (r: Reply) => {
+    print(renderText(r));
+    if (r.pending && r.followUp) {
+      const work = r
+        .followUp()
+        .then((final) => print(`\n${renderText(final)}\n`))
+        .catch(() => print('That lookup failed; try again.'))
+        .finally(() => outstanding.delete(work));
+      outstanding.add(work);
+    }
+  };
+  let queue = Promise.resolve();
+  return {
+    name: 'console',
+    closed,
+    async start() {
+      rl = createInterface({ input: config.input, output: config.output, terminal: false });
+      if (config.banner) print(config.banner);
+      const prompt = config.prompt ?? 'credits> ';
+      config.output.write(prompt);
+      rl.on('line', (line) => {
+        queue = queue.then(async () => {
+          const text = line.trim().replace(/^\/credits\b\s*/, '');
+          if (text === 'exit' || text === 'quit') {
+            rl?.close();
+            return;
+          }
+          const result = await deps.bot.runText(text, CONSOLE_ACTOR);
+          show(result.reply);
+          config.output.write(prompt);
+        });
+      });
+      rl.on('close', () => {
+        queue.then(async () => {
+          await Promise.all([...outstanding]);
+          resolveClosed();
+          deps.onClose?.();
+        });
+      });
+    },
+    async stop() {
+      rl?.close();
+    },
+    ready: () => rl !== undefined,
+    async post(_target, r): Promise<PostResult> {
+      show(r);
+      return { messageId: `console-${Date.now()}`, deduplicated: false };
+    },
+  };
+}

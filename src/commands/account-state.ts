@@ -1,0 +1,148 @@
+/**
+ * The live account picture shared by `balance`, `explain` and the digest: balance from `/credits`,
+ * the inference key's limit from `/key`, spend and burn rate from the store (synced activity) or
+ * from credit snapshots. When OpenRouter is down it falls back to the newest stored snapshot.
+ * @module
+ */
+import { latestCreditSnapshot, creditSnapshotsSince, insertCreditSnapshot } from '../db/queries/credits.js';
+import { activityCoverage, spendByDay, upsertActivity } from '../db/queries/activity.js';
+import { utcDate } from '../domain/periods.js';
+import { burnRate, runway } from '../domain/runway.js';
+import { MissingKeyError, OpenRouterError } from '../errors.js';
+import type { CurrentKey } from '../openrouter/types.js';
+import type { Services } from './command.js';
+
+const DAY_MS = 86_400_000;
+
+export interface AccountState {
+  now: Date;
+  credits:
+    | { totalCredits: number; totalUsage: number; balance: number; asOf: Date; stale: boolean }
+    | undefined;
+  /** Why there is no live balance (missing key, OpenRouter down). */
+  creditsProblem?: string;
+  key: CurrentKey | undefined;
+  keyProblem?: string;
+  spend: { today: number | null; last7: number | null; month: number | null; todaySource: 'snapshots' | 'none' };
+  burn: { perDay: number; days: number; basis: 'activity' | 'snapshots' } | null;
+  runway: { days: number | null; runOutDate: Date | null } | null;
+}
+
+function describeProblem(error: unknown): string {
+  if (error instanceof MissingKeyError) return error.message;
+  if (error instanceof OpenRouterError) {
+    return error.isUnavailable
+      ? `OpenRouter is unavailable or slow right now (${error.status || error.kind})`
+      : `OpenRouter answered ${error.status}: ${error.message}`;
+  }
+  return 'could not be read';
+}
+
+/** Makes sure the store holds the account-wide activity of the last 30 completed days. */
+export async function ensureActivity(services: Services, from: string, to: string): Promise<void> {
+  if (!services.store.available() || !services.openrouter.hasManagementKey) return;
+  const { db } = services.store.get();
+  const covered = await activityCoverage(db, { from, to });
+  const yesterday = utcDate(new Date(startOfDay(services.now()).getTime() - DAY_MS));
+  if (covered.includes(yesterday) || to <= from) return;
+  const rows = await services.openrouter.getActivity({}, { budgetMs: 8_000 });
+  await upsertActivity(db, rows, '', services.now());
+}
+
+function startOfDay(d: Date): Date {
+  return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()));
+}
+
+async function readCredits(services: Services): Promise<Pick<AccountState, 'credits' | 'creditsProblem'>> {
+  try {
+    const c = await services.openrouter.getCredits({ budgetMs: 8_000 });
+    const asOf = services.now();
+    if (services.store.available()) {
+      await insertCreditSnapshot(services.store.get().db, { takenAt: asOf, totalCredits: c.totalCredits, totalUsage: c.totalUsage }).catch(
+        (error: unknown) => services.log.warn({ err: error }, 'could not store the credit snapshot'),
+      );
+    }
+    return { credits: { ...c, balance: c.totalCredits - c.totalUsage, asOf, stale: false } };
+  } catch (error) {
+    const problem = describeProblem(error);
+    if (error instanceof OpenRouterError && services.store.available()) {
+      const last = await latestCreditSnapshot(services.store.get().db).catch(() => undefined);
+      if (last) {
+        return {
+          credits: {
+            totalCredits: last.totalCredits,
+            totalUsage: last.totalUsage,
+            balance: last.totalCredits - last.totalUsage,
+            asOf: last.takenAt,
+            stale: true,
+          },
+          creditsProblem: problem,
+        };
+      }
+    }
+    if (!(error instanceof MissingKeyError) && !(error instanceof OpenRouterError)) throw error;
+    return { credits: undefined, creditsProblem: problem };
+  }
+}
+
+async function readKey(services: Services): Promise<Pick<AccountState, 'key' | 'keyProblem'>> {
+  if (!services.openrouter.hasInferenceKey) return { key: undefined };
+  try {
+    return { key: await services.openrouter.getCurrentKey({ budgetMs: 8_000 }) };
+  } catch (error) {
+    if (!(error instanceof OpenRouterError)) throw error;
+    return { key: undefined, keyProblem: describeProblem(error) };
+  }
+}
+
+/** Reads everything `balance` shows. Never throws for OpenRouter or store trouble; says so instead. */
+export async function readAccountState(services: Services): Promise<AccountState> {
+  const now = services.now();
+  const [creditsPart, keyPart] = await Promise.all([readCredits(services), readKey(services)]);
+  const today = startOfDay(now);
+  const todayStr = utcDate(today);
+  const weekAgo = utcDate(new Date(today.getTime() - 7 * DAY_MS));
+  const monthStart = utcDate(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)));
+  const from30 = utcDate(new Date(today.getTime() - 30 * DAY_MS));
+
+  const spend: AccountState['spend'] = { today: null, last7: null, month: null, todaySource: 'none' };
+  let burn: AccountState['burn'] = null;
+  if (services.store.available()) {
+    const { db } = services.store.get();
+    try {
+      await ensureActivity(services, from30, todayStr).catch((error: unknown) =>
+        services.log.warn({ err: error }, 'could not fetch activity for balance'),
+      );
+      const daily = await spendByDay(db, { from: from30 < monthStart ? from30 : monthStart, to: todayStr });
+      const snapshots = await creditSnapshotsSince(db, new Date(today.getTime() - 8 * DAY_MS));
+      const beforeMidnight = [...snapshots].reverse().find((s) => s.takenAt.getTime() <= today.getTime());
+      if (creditsPart.credits && beforeMidnight && today.getTime() - beforeMidnight.takenAt.getTime() <= 60 * 60_000) {
+        spend.today = Math.max(0, creditsPart.credits.totalUsage - beforeMidnight.totalUsage);
+        spend.todaySource = 'snapshots';
+      }
+      const hasActivity = daily.some((d) => d.date >= weekAgo);
+      if (hasActivity) {
+        spend.last7 = daily.filter((d) => d.date >= weekAgo && d.date < todayStr).reduce((s, d) => s + d.usd, 0);
+        spend.month =
+          daily.filter((d) => d.date >= monthStart && d.date < todayStr).reduce((s, d) => s + d.usd, 0) + (spend.today ?? 0);
+        const rate = burnRate(
+          daily.filter((d) => d.date < todayStr).map((d) => ({ date: d.date, usd: d.usd })),
+          { days: 7 },
+        );
+        burn = { perDay: rate.perDay, days: rate.days, basis: 'activity' };
+      } else if (snapshots.length >= 2) {
+        const first = snapshots[0];
+        const last = snapshots[snapshots.length - 1];
+        const spanDays = first && last ? (last.takenAt.getTime() - first.takenAt.getTime()) / DAY_MS : 0;
+        if (first && last && spanDays >= 1) {
+          burn = { perDay: Math.max(0, (last.totalUsage - first.totalUsage) / spanDays), days: spanDays, basis: 'snapshots' };
+        }
+      }
+    } catch (error) {
+      services.log.warn({ err: error }, 'store figures unavailable for balance');
+    }
+  }
+  const runwayPart =
+    creditsPart.credits && burn ? runway(creditsPart.credits.balance, burn.perDay, now) : null;
+  return { now, ...creditsPart, ...keyPart, spend, burn, runway: runwayPart };
+}

@@ -1,0 +1,169 @@
+import { activityCoverage, usageBreakdown } from '../db/queries/activity.js';
+import { keyNames } from '../db/queries/keys.js';
+import { formatChange, formatPercent, formatTokens, formatUsd } from '../domain/money.js';
+import { PERIOD_NAMES, type PeriodName, previousWindow, resolvePeriod, utcDate, utcDays } from '../domain/periods.js';
+import { MissingKeyError, StoreUnavailableError } from '../errors.js';
+import { syncOnce } from '../jobs/sync.js';
+import { defineCommand, type Services } from './command.js';
+import { reply } from './reply.js';
+
+const TOP = 10;
+const GROUPS = ['model', 'key', 'provider'] as const;
+type Group = (typeof GROUPS)[number];
+
+interface Row {
+  group: string;
+  usd: number;
+  requests: number;
+  tokens: number;
+}
+
+async function breakdown(services: Services, from: string, to: string, by: Group): Promise<Row[]> {
+  const { db } = services.store.get();
+  const rows = await usageBreakdown(db, { from, to, by });
+  return rows.map((r) => ({
+    group: r.group,
+    usd: r.usd,
+    requests: r.requests,
+    tokens: r.promptTokens + r.completionTokens,
+  }));
+}
+
+/** Syncs from OpenRouter when the store lacks days of the window that OpenRouter still serves. */
+async function ensureCoverage(services: Services, days: string[], by: Group): Promise<void> {
+  const { db } = services.store.get();
+  const today = utcDate(services.now());
+  const oldestServed = utcDate(new Date(Date.parse(`${today}T00:00:00Z`) - 30 * 86_400_000));
+  const wanted = days.filter((d) => d < today && d >= oldestServed);
+  if (wanted.length === 0) return;
+  const covered = new Set(await activityCoverage(db, { from: wanted[0] ?? today, to: today, ...(by === 'key' ? { perKey: true } : {}) }));
+  if (wanted.every((d) => covered.has(d))) return;
+  await syncOnce({
+    db,
+    openrouter: services.openrouter,
+    now: services.now,
+    logger: services.log,
+    parts: by === 'key' ? ['keys', 'activity'] : ['activity'],
+  });
+}
+
+export const usage = defineCommand({
+  name: 'usage',
+  summary: 'Spend by model, key or provider over a period, with change vs the previous period',
+  usage: 'usage [today|yesterday|7d|30d|week|last-week|month|last-month] [by model|key|provider]',
+  examples: ['usage', 'usage 30d by key', 'usage last-month by provider'],
+  options: {
+    period: { kind: 'choice', description: 'The period (UTC); default 7d', choices: PERIOD_NAMES },
+    by: { kind: 'choice', description: 'Group by; default model', choices: GROUPS, keyword: 'by' },
+  },
+  async run({ args, services, commandText }) {
+    const period = (args.period ?? '7d') as PeriodName;
+    const by = (args.by ?? 'model') as Group;
+    const now = services.now();
+    const window = resolvePeriod(period, now);
+    const previous = previousWindow(window);
+    if (!services.store.available()) throw new StoreUnavailableError();
+    if (!services.openrouter.hasManagementKey) {
+      throw new MissingKeyError('OPENROUTER_MANAGEMENT_KEY', 'Usage by model, key or provider (OpenRouter /activity)');
+    }
+    const notes: string[] = [];
+    if (period === 'today') {
+      return todayByKey(services, commandText, window.label);
+    }
+    try {
+      await ensureCoverage(services, [...utcDays(previous), ...utcDays(window)], by);
+    } catch (error) {
+      services.log.warn({ err: error }, 'usage: sync before answering failed; answering from the store');
+      notes.push('OpenRouter could not be reached just now; figures come from the last sync.');
+    }
+    const from = utcDate(window.start);
+    const to = utcDate(window.end);
+    const [current, prior] = await Promise.all([
+      breakdown(services, from, to, by),
+      breakdown(services, utcDate(previous.start), utcDate(previous.end), by),
+    ]);
+    const names = by === 'key' ? await keyNames(services.store.get().db) : new Map<string, string>();
+    const label = (g: string) => (by === 'key' ? (names.get(g) ?? `key ${g.slice(0, 8)}…`) : g || '(unknown)');
+    const total = current.reduce((s, r) => s + r.usd, 0);
+    const priorTotal = prior.reduce((s, r) => s + r.usd, 0);
+    const priorBy = new Map(prior.map((r) => [r.group, r.usd]));
+    const sorted = [...current].sort((a, b) => b.usd - a.usd);
+    const top = sorted.slice(0, TOP);
+    const rest = sorted.slice(TOP);
+    const rows = top.map((r) => [
+      label(r.group),
+      formatUsd(r.usd),
+      total > 0 ? formatPercent(r.usd / total) : '—',
+      formatTokens(r.requests),
+      formatTokens(r.tokens),
+      formatChange(r.usd, priorBy.get(r.group) ?? 0),
+    ]);
+    if (rest.length > 0) {
+      const usd = rest.reduce((s, r) => s + r.usd, 0);
+      const priorRest = rest.reduce((s, r) => s + (priorBy.get(r.group) ?? 0), 0);
+      rows.push([
+        `others (${rest.length})`,
+        formatUsd(usd),
+        total > 0 ? formatPercent(usd / total) : '—',
+        formatTokens(rest.reduce((s, r) => s + r.requests, 0)),
+        formatTokens(rest.reduce((s, r) => s + r.tokens, 0)),
+        formatChange(usd, priorRest),
+      ]);
+    }
+    if (period === 'month' || period === 'week') {
+      notes.push('OpenRouter publishes activity per completed UTC day, so today is not included yet.');
+    }
+    if (current.length === 0) notes.push('No spend recorded in this window.');
+    const totalRequests = current.reduce((s, r) => s + r.requests, 0);
+    const totalTokens = current.reduce((s, r) => s + r.tokens, 0);
+    return reply({
+      title: `Usage by ${by}, ${period}`,
+      summary: `${formatUsd(total)} in ${window.label}; ${formatChange(total, priorTotal)} vs ${previous.label}`,
+      tables: [
+        {
+          columns: [by, 'spend', 'share', 'requests', 'tokens', 'change'],
+          align: ['left', 'right', 'right', 'right', 'right', 'right'],
+          rows,
+          footer: ['total', formatUsd(total), current.length ? '100%' : '—', formatTokens(totalRequests), formatTokens(totalTokens), formatChange(total, priorTotal)],
+        },
+      ],
+      fields: [
+        { label: 'Window', value: window.label },
+        { label: 'Compared with', value: `${previous.label}: ${formatUsd(priorTotal)}` },
+      ],
+      notes,
+      asOf: now,
+      buttons: [
+        { action: 'refresh', label: 'Refresh', value: commandText },
+        { action: 'share', label: 'Share in channel', value: commandText },
+      ],
+    });
+  },
+});
+
+async function todayByKey(services: Services, commandText: string, windowLabel: string) {
+  const keys = await services.openrouter.listKeys({ includeDisabled: true, budgetMs: 8_000 });
+  const spent = keys.filter((k) => k.usageDaily > 0).sort((a, b) => b.usageDaily - a.usageDaily);
+  const total = spent.reduce((s, k) => s + k.usageDaily, 0);
+  return reply({
+    title: 'Usage today (so far)',
+    summary: `${formatUsd(total)} so far today (UTC)`,
+    tables: [
+      {
+        columns: ['key', 'spend today', 'share'],
+        align: ['left', 'right', 'right'],
+        rows: spent.slice(0, TOP).map((k) => [k.name || k.label, formatUsd(k.usageDaily), total > 0 ? formatPercent(k.usageDaily / total) : '—']),
+        footer: ['total', formatUsd(total), spent.length ? '100%' : '—'],
+      },
+    ],
+    fields: [{ label: 'Window', value: windowLabel }],
+    notes: [
+      'OpenRouter publishes per-model activity only for completed UTC days, so today is shown per key (from each key\'s usage_daily). Keys deleted today are missing.',
+    ],
+    asOf: services.now(),
+    buttons: [
+      { action: 'refresh', label: 'Refresh', value: commandText },
+      { action: 'share', label: 'Share in channel', value: commandText },
+    ],
+  });
+}

@@ -1,0 +1,50 @@
+/**
+ * `credits-bot demo` (= `npm run demo`): the bot against the bundled OpenRouter simulator with its
+ * seed data, an in-memory store filled by one sync, and a console session with suggestions.
+ * With a non-interactive stdin it answers each line it reads and exits at the end of input.
+ * @module
+ */
+import { createConsoleAdapter } from './adapters/console/console-adapter.js';
+import { loadConfig } from './config.js';
+import { syncOnce } from './jobs/sync.js';
+import { createLogger } from './logger.js';
+import { buildCore } from './main.js';
+import { DEMO_INFERENCE_KEY, DEMO_MANAGEMENT_KEY, DEMO_GENERATION_IDS, createDemoSeed } from './openrouter/simulator/seed.js';
+import { startSimulator } from './openrouter/simulator/server.js';
+
+export async function runDemo(): Promise<number> {
+  const now = new Date();
+  const sim = await startSimulator({ seed: createDemoSeed(now) });
+  const config = loadConfig({
+    OPENROUTER_BASE_URL: sim.url,
+    OPENROUTER_API_KEY: DEMO_INFERENCE_KEY,
+    OPENROUTER_MANAGEMENT_KEY: DEMO_MANAGEMENT_KEY,
+    LOG_LEVEL: 'warn',
+    COMMAND_RATE_LIMIT: '1000',
+  });
+  const log = createLogger({ level: 'warn' });
+  const core = buildCore(config, { log, memoryStore: true });
+  process.stdout.write('Starting the demo: an OpenRouter simulator with 30 days of sample spend, and an in-memory store…\n');
+  const handle = await core.store.connected();
+  await syncOnce({ db: handle.db, openrouter: core.openrouter, now: () => new Date(), logger: log });
+  const sampleId = Object.values(DEMO_GENERATION_IDS)[0] ?? 'gen-…';
+  const banner = [
+    '',
+    'credits-bot demo — type a command (the same text as after /credits in Slack), or exit.',
+    'Try:',
+    '  balance',
+    '  usage 30d by key',
+    '  usage last-week by provider',
+    `  request ${sampleId}`,
+    '  explain 402',
+    '  estimate openai/gpt-4.1 12000 800',
+    '  help',
+    '',
+  ].join('\n');
+  const consoleAdapter = createConsoleAdapter({ input: process.stdin, output: process.stdout, banner }, { bot: core.bot });
+  await consoleAdapter.start();
+  await consoleAdapter.closed;
+  await core.store.close();
+  await sim.close();
+  return 0;
+}

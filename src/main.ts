@@ -1,0 +1,129 @@
+/**
+ * The composition root: config → logger → metrics → OpenRouter → store → bot → HTTP → adapters →
+ * scheduler → graceful stop. The only place that builds things.
+ * @module
+ */
+import type { ChatAdapter } from './adapters/adapter.js';
+import { createConsoleAdapter } from './adapters/console/console-adapter.js';
+import { createDiscordAdapter } from './adapters/discord/discord-adapter.js';
+import { createSlackAdapter } from './adapters/slack/slack-adapter.js';
+import type { Platform, Services } from './commands/command.js';
+import { createBot, type Bot } from './commands/dispatch.js';
+import { commands } from './commands/index.js';
+import { type Config, configSecrets } from './config.js';
+import { markProcessed } from './db/queries/processed-events.js';
+import { registerHealthRoutes } from './http/health.js';
+import { registerIngestRoutes } from './http/ingest.js';
+import { createHttpServer, type HttpServer } from './http/server.js';
+import { createScheduler } from './jobs/scheduler.js';
+import { createLogger, type Logger } from './logger.js';
+import { createMetrics, type Metrics } from './metrics.js';
+import { createOpenRouterClient } from './openrouter/client.js';
+import type { OpenRouterClient } from './openrouter/types.js';
+import { createManagedStore, type ManagedStore } from './store.js';
+
+export interface Core {
+  config: Config;
+  log: Logger;
+  metrics: Metrics;
+  openrouter: OpenRouterClient;
+  store: ManagedStore;
+  services: Services;
+  bot: Bot;
+}
+
+/** Builds the platform-free part: what `ask`, `sync`, `digest run` and the service share. */
+export function buildCore(config: Config, opts: { log?: Logger; memoryStore?: boolean; now?: () => Date } = {}): Core {
+  const log = opts.log ?? createLogger({ level: config.logLevel, secrets: configSecrets(config) });
+  const metrics = createMetrics();
+  const openrouter = createOpenRouterClient({
+    baseUrl: config.openrouter.baseUrl,
+    ...(config.openrouter.apiKey ? { apiKey: config.openrouter.apiKey.reveal() } : {}),
+    ...(config.openrouter.managementKey ? { managementKey: config.openrouter.managementKey.reveal() } : {}),
+    logger: log.child({ component: 'openrouter' }),
+    onCall: (endpoint, status, ms) => {
+      metrics.openrouterCalls.inc({ endpoint, status: String(status) });
+      metrics.openrouterSeconds.observe({ endpoint }, ms / 1000);
+    },
+  });
+  const store = createManagedStore({ config, log: log.child({ component: 'store' }), ...(opts.memoryStore ? { memory: true } : {}) });
+  const services: Services = { config, openrouter, store, log, metrics, now: opts.now ?? (() => new Date()) };
+  const bot = createBot(services, commands);
+  return { config, log, metrics, openrouter, store, services, bot };
+}
+
+export interface RunningService {
+  core: Core;
+  http: HttpServer;
+  url: string;
+  adapters: Map<Platform, ChatAdapter>;
+  stop(): Promise<void>;
+}
+
+/** Starts the whole service; resolves once the HTTP server listens (the store may still be connecting). */
+export async function startService(
+  config: Config,
+  opts: { log?: Logger; console?: { input: NodeJS.ReadableStream; output: NodeJS.WritableStream; banner?: string }; memoryStore?: boolean; now?: () => Date } = {},
+): Promise<RunningService> {
+  const core = buildCore(config, opts);
+  const { log, metrics, store, services, bot } = core;
+  const http = createHttpServer({ host: config.host, port: config.port, log: log.child({ component: 'http' }) });
+  const adapters = new Map<Platform, ChatAdapter>();
+
+  if (config.slack.botToken) {
+    adapters.set(
+      'slack',
+      createSlackAdapter(config, {
+        bot,
+        log: log.child({ adapter: 'slack' }),
+        metrics,
+        http,
+        markProcessed: async (eventId: string) =>
+          store.available() ? markProcessed(store.get().db, { platform: 'slack', eventId }) : true,
+      }),
+    );
+  }
+  if (config.discord.token) {
+    adapters.set('discord', createDiscordAdapter(config, { bot, log: log.child({ adapter: 'discord' }), metrics }));
+  }
+  registerHealthRoutes(http, {
+    metrics,
+    checks: () => [
+      { name: 'store', ready: () => store.available(), problem: () => store.problem() },
+      ...[...adapters.values()].filter((a) => a.name !== 'console').map((a) => ({ name: a.name, ready: () => a.ready() })),
+    ],
+  });
+  registerIngestRoutes(http, { services, log: log.child({ component: 'ingest' }) });
+  const { url } = await http.start();
+  log.info({ url }, 'http server listening');
+
+  for (const adapter of adapters.values()) {
+    adapter.start().catch((error: unknown) => log.error({ err: error, adapter: adapter.name }, 'adapter failed to start'));
+  }
+  let consoleAdapter: ReturnType<typeof createConsoleAdapter> | undefined;
+  if (opts.console) {
+    consoleAdapter = createConsoleAdapter(
+      { input: opts.console.input as never, output: opts.console.output as never, ...(opts.console.banner ? { banner: opts.console.banner } : {}) },
+      { bot },
+    );
+    adapters.set('console', consoleAdapter);
+    await consoleAdapter.start();
+  }
+  const scheduler = createScheduler({ services, adapters, log: log.child({ component: 'scheduler' }) });
+  scheduler.start();
+
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      log.info('stopping: no new work, finishing what is in flight');
+      await scheduler.stop();
+      await Promise.allSettled([...adapters.values()].map((a) => a.stop()));
+      await http.stop();
+      await store.close();
+      log.info('stopped');
+      log.flush?.();
+    })();
+    return stopping;
+  };
+  return { core, http, url, adapters, stop };
+}

@@ -1,0 +1,107 @@
+/**
+ * The store as the service sees it: connects (and migrates) in the background, retrying while
+ * Postgres is down, so the process starts and commands that only need OpenRouter still answer.
+ * `available()` turns false when pings fail and true again when Postgres is back.
+ * @module
+ */
+import type { Store } from './commands/command.js';
+import type { Config } from './config.js';
+import { createDb, type DbHandle } from './db/client.js';
+import { migrate } from './db/migrate.js';
+import { StoreUnavailableError } from './errors.js';
+import type { Logger } from './logger.js';
+
+export interface ManagedStore extends Store {
+  /** Resolves when first connected and migrated. */
+  connected(): Promise<DbHandle>;
+  /** Why it is not available, for /readyz. */
+  problem(): string | undefined;
+  close(): Promise<void>;
+}
+
+export interface StoreOptions {
+  config: Config;
+  log: Logger;
+  /** In-memory PGlite (demo, tests). */
+  memory?: boolean;
+  retryMs?: number;
+  pingMs?: number;
+}
+
+/** Opens the store named by the config: postgres.js for DATABASE_URL, else PGlite in DATA_DIR. */
+export function openDb(config: Config, log: Logger, memory = false): Promise<DbHandle> {
+  const url = config.databaseUrl?.reveal();
+  return createDb(url ? { databaseUrl: url, logger: log } : memory ? { memory: true, logger: log } : { dataDir: config.dataDir, logger: log });
+}
+
+export function createManagedStore(opts: StoreOptions): ManagedStore {
+  const retryMs = opts.retryMs ?? 5_000;
+  const pingMs = opts.pingMs ?? 10_000;
+  let handle: DbHandle | undefined;
+  let healthy = false;
+  let lastProblem: string | undefined = 'connecting';
+  let stopped = false;
+  let pingTimer: NodeJS.Timeout | undefined;
+  let resolveConnected: (h: DbHandle) => void = () => {};
+  const connectedPromise = new Promise<DbHandle>((resolve) => {
+    resolveConnected = resolve;
+  });
+
+  const describe = (error: unknown) => (error instanceof Error ? error.message : String(error)).replace(/\/\/[^@\s]*@/g, '//***@');
+
+  async function connectLoop(): Promise<void> {
+    let attempt = 0;
+    while (!stopped) {
+      try {
+        const h = await openDb(opts.config, opts.log, opts.memory);
+        await migrate(h);
+        handle = h;
+        healthy = true;
+        lastProblem = undefined;
+        opts.log.info({ kind: h.kind }, 'store connected and migrated');
+        resolveConnected(h);
+        schedulePing();
+        return;
+      } catch (error) {
+        attempt += 1;
+        lastProblem = `cannot connect: ${describe(error)}`;
+        opts.log.error({ attempt, problem: lastProblem }, 'store unavailable; retrying');
+        await new Promise((r) => setTimeout(r, Math.min(retryMs * attempt, 60_000)).unref?.());
+      }
+    }
+  }
+
+  function schedulePing(): void {
+    pingTimer = setInterval(() => {
+      handle
+        ?.ping()
+        .then(() => {
+          if (!healthy) opts.log.info('store reachable again');
+          healthy = true;
+          lastProblem = undefined;
+        })
+        .catch((error: unknown) => {
+          if (healthy) opts.log.error({ problem: describe(error) }, 'store lost; commands fall back where they can');
+          healthy = false;
+          lastProblem = `lost: ${describe(error)}`;
+        });
+    }, pingMs);
+    pingTimer.unref();
+  }
+
+  void connectLoop();
+  return {
+    available: () => handle !== undefined && healthy,
+    get() {
+      if (!handle || !healthy) throw new StoreUnavailableError(lastProblem);
+      return handle;
+    },
+    connected: () => connectedPromise,
+    problem: () => lastProblem,
+    async close() {
+      stopped = true;
+      if (pingTimer) clearInterval(pingTimer);
+      await handle?.close();
+    },
+  };
+}
