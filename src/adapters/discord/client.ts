@@ -1,0 +1,58 @@
+/**
+ * The discord.js Client the adapter runs: REST base from `DISCORD_API_URL` (the gateway URL then
+ * comes from `GET /gateway/bot`), the three intents, no mention parsing anywhere, and caches cut
+ * to what the bot reads so memory stays flat however many guilds it is in.
+ * @module
+ */
+import { Client, GatewayIntentBits, Options, Partials } from 'discord.js';
+import type { Config } from '../../config.js';
+
+export interface ClientSettings {
+  /** The privileged intent; false after Discord refused it (close code 4014). */
+  messageContent: boolean;
+}
+
+/** The bot keeps guilds, channels and roles (needed to route messages and check permissions) and little else. */
+const cacheLimits = Options.cacheWithLimits({
+  ...Options.DefaultMakeCacheSettings,
+  MessageManager: 0,
+  DMMessageManager: 0,
+  GuildMessageManager: 0,
+  // Its own member is needed for permission checks in channels; nobody else's.
+  GuildMemberManager: { maxSize: 0, keepOverLimit: (member) => member.id === member.client.user.id },
+  UserManager: { maxSize: 0, keepOverLimit: (user) => user.id === user.client.user.id },
+  PresenceManager: 0,
+  ReactionManager: 0,
+  ReactionUserManager: 0,
+  GuildEmojiManager: 0,
+  BaseGuildEmojiManager: 0,
+  GuildStickerManager: 0,
+  GuildScheduledEventManager: 0,
+  GuildBanManager: 0,
+  GuildInviteManager: 0,
+  StageInstanceManager: 0,
+  VoiceStateManager: 0,
+  ThreadMemberManager: 0,
+  AutoModerationRuleManager: 0,
+  ApplicationCommandManager: 0,
+  EntitlementManager: 0,
+});
+
+export function createClient(config: Config, settings: ClientSettings): Client {
+  const intents = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages];
+  if (settings.messageContent) intents.push(GatewayIntentBits.MessageContent);
+  return new Client({
+    intents,
+    // Messages in threads the bot has not seen yet arrive with an uncached channel.
+    partials: [Partials.Channel],
+    rest: { api: config.discord.apiUrl, version: '10' },
+    // Sent as `allowed_mentions` on every message, reply and edit: echoed user text can never ping.
+    allowedMentions: { parse: [], repliedUser: false },
+    makeCache: cacheLimits,
+    sweepers: {
+      ...Options.DefaultSweeperSettings,
+      threads: { interval: 3_600, lifetime: 3_600 },
+      users: { interval: 3_600, filter: () => (user) => user.id !== user.client.user.id },
+    },
+  });
+}

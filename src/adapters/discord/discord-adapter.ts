@@ -1,0 +1,159 @@
+/**
+ * The Discord adapter: a discord.js gateway client that turns `/credits` interactions, the
+ * "Look up request cost" context menu, buttons, autocomplete and pasted ids into core calls, and
+ * Replies into embeds. If Discord refuses the privileged Message Content intent (close 4014), it
+ * reconnects without it; lookups then still work for messages that mention the bot and through the
+ * context menu.
+ * @module
+ */
+import { createHash } from 'node:crypto';
+import { type Client, Events, Status } from 'discord.js';
+import type { Bot } from '../../commands/dispatch.js';
+import type { Config } from '../../config.js';
+import type { Logger } from '../../logger.js';
+import type { Metrics } from '../../metrics.js';
+import type { ChatAdapter, PostResult } from '../adapter.js';
+import { createClient } from './client.js';
+import { toCreate } from './deliver.js';
+import { type AutocompleteSource, handleInteraction } from './interactions.js';
+import { handleMessage } from './messages.js';
+import { type RegisterResult, registerCommands } from './register.js';
+import { renderReply } from './render.js';
+
+const DISALLOWED_INTENTS = 4014;
+const DISALLOWED_MESSAGE = /disallowed intents/i;
+
+export interface DiscordAdapterDeps {
+  bot: Bot;
+  log: Logger;
+  metrics: Metrics;
+  now?: () => Date;
+  autocomplete?: AutocompleteSource;
+}
+
+export type DiscordAdapter = ChatAdapter & {
+  /** The live client; a new one replaces it after the intent fallback. */
+  client(): Client | undefined;
+  /** False once Discord refused the Message Content intent. */
+  messageContentIntent(): boolean;
+  /** The result of the start-up registration, once it ran. */
+  registration(): RegisterResult | undefined;
+};
+
+/** Discord nonces are at most 25 characters. */
+function nonceFor(key: string): string {
+  return createHash('sha256').update(key).digest('base64url').slice(0, 25);
+}
+
+export function createDiscordAdapter(config: Config, deps: DiscordAdapterDeps): DiscordAdapter {
+  const log = deps.log;
+  let client: Client | undefined;
+  let messageContent = true;
+  let stopped = false;
+  let registered: RegisterResult | undefined;
+  let fallback: Promise<void> | undefined;
+
+  function token(): string {
+    const t = config.discord.token;
+    if (!t) throw new Error('DISCORD_TOKEN is not set: copy it from the Discord developer portal → Bot.');
+    return t.reveal();
+  }
+
+  function dropIntent(): void {
+    messageContent = false;
+    log.warn(
+      'Discord refused the privileged Message Content intent (close code 4014); reconnecting without it. ' +
+        'Pasted ids are now looked up only in messages that mention the bot and through the "Look up request cost" ' +
+        'message command. Turn on Bot → Privileged Gateway Intents → Message Content in the developer portal to restore it.',
+    );
+  }
+
+  function wire(c: Client): void {
+    c.on(Events.InteractionCreate, (i) => void handleInteraction(i, deps));
+    c.on(Events.MessageCreate, (m) => void handleMessage(m, deps));
+    c.on(Events.Error, (error) => log.error({ err: error }, 'discord client error'));
+    c.on(Events.Warn, (message) => log.warn({ detail: message }, 'discord client warning'));
+    c.on(Events.ShardReconnecting, (shard) => log.info({ shard }, 'discord gateway reconnecting'));
+    c.on(Events.ShardResume, (shard, replayed) => log.info({ shard, replayed }, 'discord gateway resumed'));
+    c.on(Events.ShardDisconnect, (event, shard) => {
+      log.warn({ shard, code: event.code }, 'discord gateway closed for good');
+      // During login the rejected login() handles it; this is a refusal on a later re-identify.
+      if (event.code === DISALLOWED_INTENTS && messageContent && c.isReady() && !stopped) {
+        dropIntent();
+        fallback ??= reconnect().finally(() => {
+          fallback = undefined;
+        });
+      }
+    });
+  }
+
+  async function connect(): Promise<void> {
+    const c = createClient(config, { messageContent });
+    wire(c);
+    client = c;
+    const ready = new Promise<void>((resolve) => c.once(Events.ClientReady, () => resolve()));
+    try {
+      await c.login(token());
+    } catch (error) {
+      await c.destroy();
+      if (messageContent && error instanceof Error && DISALLOWED_MESSAGE.test(error.message)) {
+        dropIntent();
+        return connect();
+      }
+      throw error;
+    }
+    await ready;
+    log.info({ guilds: c.guilds.cache.size, messageContent, user: c.user?.tag }, 'discord connected');
+  }
+
+  async function reconnect(): Promise<void> {
+    await client?.destroy();
+    if (!stopped) await connect();
+  }
+
+  async function register(c: Client): Promise<void> {
+    if (registered || !c.application) return;
+    try {
+      registered = await registerCommands(config, deps.bot.commands, log, {
+        rest: c.rest,
+        applicationId: c.application.id,
+      });
+    } catch (error) {
+      log.error({ err: error }, 'could not register the Discord commands; run `credits-bot discord register`');
+    }
+  }
+
+  return {
+    name: 'discord',
+    client: () => client,
+    messageContentIntent: () => messageContent,
+    registration: () => registered,
+    async start() {
+      stopped = false;
+      await connect();
+      if (client) await register(client);
+    },
+    async stop() {
+      stopped = true;
+      await fallback?.catch(() => undefined);
+      await client?.destroy();
+    },
+    ready: () => client?.isReady() === true && client.ws.status === Status.Ready,
+    async post(target, reply, opts): Promise<PostResult> {
+      const c = client;
+      if (!c?.isReady()) throw new Error('Discord is not connected');
+      const channel = await c.channels.fetch(target.channelId);
+      if (!channel?.isSendable()) {
+        throw new Error(`Discord channel ${target.channelId} is not a text channel the bot can post in`);
+      }
+      const started = Date.now();
+      const message = toCreate(renderReply({ ...reply, visibility: 'public' }, { refresh: true }));
+      const sent = await channel.send({
+        ...message,
+        ...(opts?.dedupeKey ? { nonce: nonceFor(opts.dedupeKey), enforceNonce: true } : {}),
+      });
+      // With enforce_nonce Discord returns the earlier message instead of posting a second one.
+      return { messageId: sent.id, deduplicated: Boolean(opts?.dedupeKey) && sent.createdTimestamp < started - 2_000 };
+    },
+  };
+}
