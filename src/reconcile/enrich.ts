@@ -87,7 +87,15 @@ export function createEnrichWorker(deps: EnrichDeps, opts: EnrichOptions = {}): 
   const budgetMs = opts.budgetMs ?? 10_000;
   const now = deps.now ?? (() => new Date());
   const { db, log } = deps;
-  const stats: EnrichStats = { lookups: 0, found: 0, notFound: 0, otherAccount: 0, failed: 0, retried: 0, rateLimited: 0 };
+  const stats: EnrichStats = {
+    lookups: 0,
+    found: 0,
+    notFound: 0,
+    otherAccount: 0,
+    failed: 0,
+    retried: 0,
+    rateLimited: 0,
+  };
 
   let controller = new AbortController();
   let loop: Promise<void> | undefined;
@@ -121,7 +129,12 @@ export function createEnrichWorker(deps: EnrichDeps, opts: EnrichOptions = {}): 
         await settleLookup(db, { id, outcome: 'not_found', message: 'not found', now: now() });
         stats.notFound += 1;
       } else {
-        await retryLookup(db, { id, at: new Date(now().getTime() + backoffMs(attempts)), now: now(), message: 'not published yet' });
+        await retryLookup(db, {
+          id,
+          at: new Date(now().getTime() + backoffMs(attempts)),
+          now: now(),
+          message: 'not published yet',
+        });
         stats.retried += 1;
       }
     } catch (error) {
@@ -145,7 +158,13 @@ export function createEnrichWorker(deps: EnrichDeps, opts: EnrichOptions = {}): 
         const wait = error.retryAfterMs ?? backoffMs(attempts);
         pausedUntil = Math.max(pausedUntil, Date.now() + wait);
         stats.rateLimited += 1;
-        await retryLookup(db, { id, at: new Date(now().getTime() + wait), now: now(), message: 'rate limited', refundAttempt: true });
+        await retryLookup(db, {
+          id,
+          at: new Date(now().getTime() + wait),
+          now: now(),
+          message: 'rate limited',
+          refundAttempt: true,
+        });
         return;
       }
       const message = error instanceof Error ? error.message : String(error);
@@ -164,7 +183,11 @@ export function createEnrichWorker(deps: EnrichDeps, opts: EnrichOptions = {}): 
   async function batch(signal: AbortSignal): Promise<number> {
     if (fatal) throw fatal;
     const t = now();
-    const claims = await claimLookups(db, { limit: concurrency * 4, now: t, leaseUntil: new Date(t.getTime() + leaseMs) });
+    const claims = await claimLookups(db, {
+      limit: concurrency * 4,
+      now: t,
+      leaseUntil: new Date(t.getTime() + leaseMs),
+    });
     const queue = [...claims];
     const runner = async () => {
       for (let claim = queue.shift(); claim; claim = queue.shift()) {

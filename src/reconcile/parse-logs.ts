@@ -153,9 +153,11 @@ export function parseJsonLine(text: string): LogRecord | { error: string } {
 }
 
 type Chunk = string | Uint8Array;
+/** Any byte or text stream: a file stream, an HTTP request, or an array of chunks. */
+export type LogSource = AsyncIterable<Chunk> | Iterable<Chunk>;
 
 /** Decodes UTF-8 chunks (split multi-byte characters included) and drops a leading BOM. */
-async function* decode(source: AsyncIterable<Chunk>): AsyncGenerator<string> {
+async function* decode(source: LogSource): AsyncGenerator<string> {
   const decoder = new TextDecoder('utf-8');
   let first = true;
   for await (const chunk of source) {
@@ -172,7 +174,7 @@ async function* decode(source: AsyncIterable<Chunk>): AsyncGenerator<string> {
 
 /** Physical lines with their 1-based numbers; an overlong line comes back as `tooLong` with no text. */
 export async function* splitLines(
-  source: AsyncIterable<Chunk>,
+  source: LogSource,
   maxLineBytes = MAX_LINE_BYTES,
 ): AsyncGenerator<{ line: number; text: string; tooLong: boolean }> {
   let buffer = '';
@@ -207,10 +209,7 @@ export async function* splitLines(
 }
 
 /** JSON lines → one result per non-blank line. */
-export async function* parseJsonLines(
-  source: AsyncIterable<Chunk>,
-  maxLineBytes = MAX_LINE_BYTES,
-): AsyncGenerator<LineResult> {
+export async function* parseJsonLines(source: LogSource, maxLineBytes = MAX_LINE_BYTES): AsyncGenerator<LineResult> {
   for await (const { line, text, tooLong } of splitLines(source, maxLineBytes)) {
     if (tooLong) {
       yield { ok: false, line, error: `line is longer than ${maxLineBytes.toLocaleString('en-US')} characters` };
@@ -235,10 +234,7 @@ export interface CsvRow {
  * A stray quote inside an unquoted field is kept literally; text after a closing quote, an
  * unterminated quote and overlong records are errors for that record only.
  */
-export async function* parseCsvRows(
-  source: AsyncIterable<Chunk>,
-  maxRecordBytes = MAX_LINE_BYTES,
-): AsyncGenerator<CsvRow> {
+export async function* parseCsvRows(source: LogSource, maxRecordBytes = MAX_LINE_BYTES): AsyncGenerator<CsvRow> {
   let fields: string[] = [];
   let field = '';
   let size = 0;
@@ -322,10 +318,7 @@ export async function* parseCsvRows(
 }
 
 /** CSV with a header row → one result per non-blank record. */
-export async function* parseCsv(
-  source: AsyncIterable<Chunk>,
-  maxRecordBytes = MAX_LINE_BYTES,
-): AsyncGenerator<LineResult> {
+export async function* parseCsv(source: LogSource, maxRecordBytes = MAX_LINE_BYTES): AsyncGenerator<LineResult> {
   let header: string[] | undefined;
   for await (const row of parseCsvRows(source, maxRecordBytes)) {
     if (!header) {
@@ -365,6 +358,6 @@ export async function* parseCsv(
 }
 
 /** Parses a stream in the given format. */
-export function parseLogs(source: AsyncIterable<Chunk>, format: LogFormat): AsyncGenerator<LineResult> {
+export function parseLogs(source: LogSource, format: LogFormat): AsyncGenerator<LineResult> {
   return format === 'csv' ? parseCsv(source) : parseJsonLines(source);
 }

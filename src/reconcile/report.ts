@@ -301,7 +301,12 @@ export function compareDays(
     merged.set(
       key,
       cur
-        ? { ...cur, requests: cur.requests + l.requests, localCost: cur.localCost + l.localCost, billedCost: cur.billedCost + l.billedCost }
+        ? {
+            ...cur,
+            requests: cur.requests + l.requests,
+            localCost: cur.localCost + l.localCost,
+            billedCost: cur.billedCost + l.billedCost,
+          }
         : { ...l },
     );
   }
@@ -404,4 +409,61 @@ export function csvRow(row: ReportRow, f: Finding): string {
 
 export function csvMalformedRow(line: number, error: string): string {
   return csvLine([line, null, null, 'malformed', error]);
+}
+
+/** A plain-text table with aligned columns (numbers right-aligned where `align` says so). */
+export function textTable(
+  columns: readonly string[],
+  rows: readonly (readonly string[])[],
+  align: readonly ('left' | 'right')[] = [],
+): string {
+  const widths = columns.map((c, i) => Math.max(c.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (r: readonly string[]) =>
+    r
+      .map((cell, i) => (align[i] === 'right' ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
+  return [line(columns), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+const STATUS_WORDS: Record<DayModelComparison['status'], string> = {
+  match: 'match',
+  local_higher: 'LOCAL HIGHER',
+  activity_higher: 'activity higher',
+  no_activity: 'no activity synced',
+};
+
+export function dayModelTable(rows: readonly DayModelComparison[]): string {
+  return textTable(
+    ['day', 'model', 'local req', 'local cost', 'billed (ids)', 'activity req', 'activity cost', 'status'],
+    rows.map((r) => [
+      r.day,
+      r.model,
+      r.localRequests.toLocaleString('en-US'),
+      usd(r.localCost),
+      usd(r.billedCost),
+      r.activityRequests === null ? '-' : r.activityRequests.toLocaleString('en-US'),
+      r.activityUsage === null ? '-' : usd(r.activityUsage),
+      STATUS_WORDS[r.status],
+    ]),
+    ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'left'],
+  );
+}
+
+export function tagTable(rows: readonly TagSpend[]): string {
+  return textTable(
+    ['tag', 'requests', 'local cost', 'billed'],
+    rows.map((t) => [t.tag ?? '(untagged)', t.requests.toLocaleString('en-US'), usd(t.localCost), usd(t.billedCost)]),
+    ['left', 'right', 'right', 'right'],
+  );
+}
+
+/** The closing lines of a report: counts by outcome and the money. */
+export function summaryLines(s: ReconcileSummary): string[] {
+  const n = (x: number) => x.toLocaleString('en-US');
+  const diff = s.localCostOfKnown - s.billedCost;
+  return [
+    `Rows: ${n(s.rows)} · matching ${n(s.byStatus.match)} · differing ${n(s.byStatus.mismatch)} · unknown to OpenRouter ${n(s.byStatus.unknown)} · other account ${n(s.byStatus.other_account)} · duplicates ${n(s.byStatus.duplicate)} · pending ${n(s.byStatus.pending)} · lookup failed ${n(s.byStatus.failed)} · malformed lines ${n(s.malformed)}`,
+    `Cost of ids OpenRouter knows: local ${usd(s.localCostOfKnown)} vs billed ${usd(s.billedCost)} (${diff >= 0 ? '+' : '-'}${usd(Math.abs(diff))}); all local rows ${usd(s.localCost)}`,
+  ];
 }

@@ -6,7 +6,7 @@
 import { and, eq, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { saveGeneration } from '../db/queries/generations.js';
-import { type NewRequestLogRow, generationLookups, type RequestLogSource, requestLogs } from '../db/schema.js';
+import { generationLookups, type NewRequestLogRow, type RequestLogSource, requestLogs } from '../db/schema.js';
 import type { Generation } from '../openrouter/types.js';
 import type { LogRecord } from './parse-logs.js';
 import type { ActivityDayModel, BilledGeneration, LocalDayModel, LookupState, ReportRow, TagSpend } from './report.js';
@@ -59,13 +59,19 @@ export async function knownIds(db: Db, source: RequestLogSource, ids: readonly s
     sql`, `,
   );
   const rows = rowsOf(
-    await db.execute(sql`select distinct request_id from request_logs where source = ${source} and request_id in (${list})`),
+    await db.execute(
+      sql`select distinct request_id from request_logs where source = ${source} and request_id in (${list})`,
+    ),
   );
   return new Set(rows.map((r) => String(r.request_id)));
 }
 
 export async function batchExists(db: Db, batchId: string): Promise<boolean> {
-  const rows = await db.select({ id: requestLogs.id }).from(requestLogs).where(eq(requestLogs.batchId, batchId)).limit(1);
+  const rows = await db
+    .select({ id: requestLogs.id })
+    .from(requestLogs)
+    .where(eq(requestLogs.batchId, batchId))
+    .limit(1);
   return rows.length > 0;
 }
 
@@ -167,7 +173,9 @@ export async function retryLookup(
 /** Queued lookups: how many, and when the next one is due. */
 export async function queueState(db: Db): Promise<{ queued: number; nextDue: Date | null }> {
   const [row] = rowsOf(
-    await db.execute(sql`select count(*) as n, min(next_attempt_at) as next from generation_lookups where status = 'queued'`),
+    await db.execute(
+      sql`select count(*) as n, min(next_attempt_at) as next from generation_lookups where status = 'queued'`,
+    ),
   );
   return { queued: Number(row?.n ?? 0), nextDue: row?.next ? new Date(row.next as string) : null };
 }
@@ -253,7 +261,10 @@ export async function reportPage(
     lookup: toLookup(r),
   }));
   const last = out.at(-1);
-  return { rows: out, ...(last && out.length === params.limit ? { next: { requestId: last.requestId, id: last.rowId } } : {}) };
+  return {
+    rows: out,
+    ...(last && out.length === params.limit ? { next: { requestId: last.requestId, id: last.rowId } } : {}),
+  };
 }
 
 const LOCAL_ROWS = (scope: Scope) => sql`
@@ -281,7 +292,10 @@ export async function localDayModelTotals(db: Db, scope: Scope): Promise<LocalDa
 }
 
 /** Synced account-wide activity per (day, model) for the given days. */
-export async function activityDayModelTotals(db: Db, params: { from: string; to: string }): Promise<ActivityDayModel[]> {
+export async function activityDayModelTotals(
+  db: Db,
+  params: { from: string; to: string },
+): Promise<ActivityDayModel[]> {
   const rows = rowsOf(
     await db.execute(sql`
       select date::text as day, model, min(model_permaslug) as permaslug, sum(requests) as requests, sum(usage) as usage
