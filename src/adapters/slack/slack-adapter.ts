@@ -487,8 +487,17 @@ export function createSlackAdapter(config: Config, deps: SlackAdapterDeps): Slac
     await answerInThread(result, m.channel, direct && !m.threadTs ? undefined : (m.threadTs ?? m.ts));
   }
 
-  app.event('message', async ({ event, body }) => onMessage('message', event, body.event_id));
-  app.event('app_mention', async ({ event, body }) => onMessage('app_mention', event, body.event_id));
+  // Bolt has acked events before listeners run; tracking the work lets stop() and idle() wait for it.
+  app.event('message', async ({ event, body }) => {
+    const work = onMessage('message', event, body.event_id);
+    track(work);
+    await work;
+  });
+  app.event('app_mention', async ({ event, body }) => {
+    const work = onMessage('app_mention', event, body.event_id);
+    track(work);
+    await work;
+  });
 
   app.error(async (error) => {
     log.error({ err: error }, 'slack listener failed');

@@ -1,0 +1,425 @@
+/**
+ * End to end: the real Bolt app, in HTTP mode (signed requests to `POST /slack/events` on the bot's
+ * own server) and in Socket Mode (envelopes over a WebSocket), against a loopback fake of Slack.
+ * Assertions are on what Slack receives: response_url bodies, chat.postMessage / chat.update.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSlackAdapter, type SlackAdapter } from '../../src/adapters/slack/slack-adapter.js';
+import { defineCommand, type Services } from '../../src/commands/command.js';
+import { createBot } from '../../src/commands/dispatch.js';
+import { help } from '../../src/commands/help.js';
+import { reply } from '../../src/commands/reply.js';
+import { loadConfig } from '../../src/config.js';
+import { registerHealthRoutes } from '../../src/http/health.js';
+import { createHttpServer, type HttpServer } from '../../src/http/server.js';
+import { createLogger } from '../../src/logger.js';
+import { createMetrics } from '../../src/metrics.js';
+import type { OpenRouterClient } from '../../src/openrouter/types.js';
+import {
+  BOT_ID,
+  BOT_USER_ID,
+  blockActionPayload,
+  createSlackDriver,
+  eventCallbackPayload,
+  type FakeSlack,
+  messageEvent,
+  type RecordedCall,
+  type SlackDriver,
+  signSlackRequest,
+  slashCommandPayload,
+  startFakeSlack,
+} from '../support/fake-slack.js';
+
+const SIGNING_SECRET = 'test-signing-secret-0123456789';
+const GEN_A = 'gen-1754553763-Fo6eODcuRTI4SOm6VCIQ';
+const genId = (n: number) => `gen-17545537${String(n).padStart(2, '0')}-AbCdEfGhIjKlMnOpQrSt`;
+const INTERVAL_MS = 250;
+
+// ---- a small core: help, balance over a minimal OpenRouter client, a pending request lookup, an admin command ----
+
+const openrouter = {
+  hasInferenceKey: true,
+  hasManagementKey: true,
+  getCredits: async () => ({ totalCredits: 100, totalUsage: 25.5 }),
+} as unknown as OpenRouterClient;
+
+const balance = defineCommand({
+  name: 'balance',
+  summary: 'Account balance',
+  usage: 'balance',
+  examples: ['balance'],
+  options: {},
+  async run({ services, commandText }) {
+    const c = await services.openrouter.getCredits();
+    const left = c.totalCredits - c.totalUsage;
+    return reply({
+      title: 'Balance',
+      summary: `$${left.toFixed(2)} left`,
+      fields: [
+        { label: 'Credits', value: `$${c.totalCredits.toFixed(2)}`, inline: true },
+        { label: 'Used', value: `$${c.totalUsage.toFixed(2)}`, inline: true },
+      ],
+      asOf: services.now(),
+      buttons: [{ action: 'refresh', label: 'Refresh', value: commandText || 'balance' }],
+    });
+  },
+});
+
+const request = defineCommand({
+  name: 'request',
+  summary: 'One generation',
+  usage: 'request <gen-id>',
+  examples: [`request ${GEN_A}`],
+  options: { id: { kind: 'string', required: true, description: 'gen-… id', pattern: /^gen-[A-Za-z0-9-]+$/ } },
+  async run({ args }) {
+    return reply({
+      title: `Request ${args.id}`,
+      summary: 'Pending: OpenRouter has not published this generation yet.',
+      pending: true,
+      followUp: async () => {
+        await new Promise((r) => setTimeout(r, 200));
+        return reply({ title: `Request ${args.id}`, fields: [{ label: 'Total cost', value: '$0.001502' }] });
+      },
+    });
+  },
+});
+
+const alert = defineCommand({
+  name: 'alert',
+  summary: 'Balance alerts',
+  usage: 'alert below <usd> | alert list',
+  examples: ['alert below 5'],
+  options: {
+    kind: { kind: 'choice', choices: ['below', 'list'], required: true, description: 'what to do' },
+    amount: { kind: 'number', description: 'USD', min: 0 },
+  },
+  admin: (args) => args.kind !== 'list',
+  async run({ args }) {
+    return reply({ title: 'Alert set', summary: `I will warn this channel below $${args.amount ?? 0}.` });
+  },
+});
+
+interface Harness {
+  fake: FakeSlack;
+  driver: SlackDriver;
+  adapter: SlackAdapter;
+  http: HttpServer;
+  url: string;
+  logs: string[];
+}
+
+async function startHarness(mode: 'http' | 'socket'): Promise<Harness> {
+  const fake = await startFakeSlack();
+  fake.setUser('UOWNER1', { is_owner: true });
+  const config = loadConfig({
+    SLACK_BOT_TOKEN: 'xoxb-1111-2222-test-token',
+    SLACK_API_URL: fake.apiUrl,
+    ...(mode === 'http' ? { SLACK_SIGNING_SECRET: SIGNING_SECRET } : { SLACK_APP_TOKEN: 'xapp-1-A0001-test-token' }),
+    PORT: '0',
+    HOST: '127.0.0.1',
+    BOT_ADMINS: 'slack:UADMIN1',
+    COMMAND_RATE_LIMIT: '1000',
+    LOG_LEVEL: 'warn',
+  });
+  const logs: string[] = [];
+  const log = createLogger({ level: 'warn', destination: { write: (line: string) => logs.push(line) } });
+  const metrics = createMetrics({ defaults: false });
+  const services: Services = {
+    config,
+    openrouter,
+    store: {
+      available: () => false,
+      get() {
+        throw new Error('no store in this test');
+      },
+    },
+    log,
+    metrics,
+    now: () => new Date(),
+  };
+  const bot = createBot(services, [balance, request, alert, help]);
+  const http = createHttpServer({ host: '127.0.0.1', port: 0, log });
+  const adapter = createSlackAdapter(config, {
+    bot,
+    log,
+    metrics,
+    http,
+    tuning: { webApiRetries: 0, perChannelIntervalMs: INTERVAL_MS, autoReconnect: false },
+  });
+  registerHealthRoutes(http, { metrics, checks: () => [{ name: 'slack', ready: () => adapter.ready() }] });
+  const { url } = await http.start();
+  await adapter.start();
+  const driver =
+    mode === 'http'
+      ? createSlackDriver(fake, { mode: 'http', eventsUrl: `${url}/slack/events`, signingSecret: SIGNING_SECRET })
+      : createSlackDriver(fake, { mode: 'socket' });
+  return { fake, driver, adapter, http, url, logs };
+}
+
+/** Lets late (wrong) extra deliveries show up before counting. */
+async function settle(h: Harness): Promise<void> {
+  await new Promise((r) => setTimeout(r, 2 * INTERVAL_MS));
+  await h.adapter.idle();
+}
+
+/** Everything Slack would render from a recorded body, as one string. */
+const rendered = (call: RecordedCall | undefined) => JSON.stringify([call?.body.text, call?.body.blocks]);
+
+function responseTo(fake: FakeSlack, responseUrl: string): RecordedCall[] {
+  const path = new URL(responseUrl).pathname;
+  return fake.callsTo('response').filter((c) => c.path === path);
+}
+
+async function waitForResponses(fake: FakeSlack, responseUrl: string, count: number): Promise<RecordedCall[]> {
+  const path = new URL(responseUrl).pathname;
+  const calls = await fake.waitFor('response', (cs) => cs.filter((c) => c.path === path).length >= count);
+  return calls.filter((c) => c.path === path);
+}
+
+function buttonValue(call: RecordedCall | undefined, actionId: string): string {
+  const blocks = (call?.body.blocks ?? []) as { type: string; elements?: { action_id?: string; value?: string }[] }[];
+  const button = blocks
+    .flatMap((b) => (b.type === 'actions' ? (b.elements ?? []) : []))
+    .find((e) => e.action_id === actionId);
+  if (!button?.value) throw new Error(`no ${actionId} button in ${rendered(call)}`);
+  return button.value;
+}
+
+describe.each(['http', 'socket'] as const)('Slack adapter, real Bolt in %s mode', (mode) => {
+  let h: Harness;
+
+  beforeAll(async () => {
+    h = await startHarness(mode);
+    if (mode === 'socket') await h.fake.socketConnected();
+  });
+
+  afterAll(async () => {
+    await h?.adapter.stop();
+    await h?.http.stop();
+    await h?.fake.close();
+  });
+
+  it('starts: auth.test once, Socket Mode only when an app token is set, and reports ready', async () => {
+    expect(h.fake.callsTo('auth.test').length).toBeGreaterThanOrEqual(1);
+    const opens = h.fake.callsTo('apps.connections.open');
+    if (mode === 'socket') expect(opens[0]?.authorization).toBe('Bearer xapp-1-A0001-test-token');
+    else expect(opens).toHaveLength(0);
+    expect(h.adapter.ready()).toBe(true);
+    const ready = await fetch(`${h.url}/readyz`);
+    expect(ready.status).toBe(200);
+  });
+
+  it('acknowledges /credits within 3 s and answers the balance through response_url, ephemeral, with Share', async () => {
+    const { status, ms, responseUrl } = await h.driver.command('');
+    expect(status).toBe(200);
+    expect(ms).toBeLessThan(3000);
+    const [answer] = await waitForResponses(h.fake, responseUrl, 1);
+    expect(answer?.body.response_type).toBe('ephemeral');
+    expect(rendered(answer)).toContain('$74.50 left');
+    expect(rendered(answer)).toContain('as of <!date^');
+    expect(buttonValue(answer, 'share')).toBeTruthy();
+    expect(buttonValue(answer, 'refresh')).toBe('balance');
+  });
+
+  it('"Share in channel" posts the same answer in the channel, saying who shared it', async () => {
+    const { responseUrl } = await h.driver.command('balance', { userId: 'U0042', channelId: 'C0SHARE' });
+    const [answer] = await waitForResponses(h.fake, responseUrl, 1);
+    const before = h.fake.callsTo('chat.postMessage').length;
+    const actionUrl = h.fake.responseUrl();
+    const { status } = await h.driver.action(
+      blockActionPayload({
+        actionId: 'share',
+        value: buttonValue(answer, 'share'),
+        responseUrl: actionUrl,
+        userId: 'U0042',
+        channelId: 'C0SHARE',
+      }),
+    );
+    expect(status).toBe(200);
+    const posts = await h.fake.waitFor('chat.postMessage', (cs) => cs.length > before);
+    const post = posts.at(-1);
+    expect(post?.body.channel).toBe('C0SHARE');
+    expect(rendered(post)).toContain('$74.50 left');
+    expect(rendered(post)).toContain('Shared by <@U0042>');
+    expect(rendered(post)).not.toContain('"action_id":"share"');
+    const cleanup = await waitForResponses(h.fake, actionUrl, 1);
+    expect(cleanup[0]?.body.delete_original).toBe(true);
+  });
+
+  it('Refresh re-runs the command and replaces the ephemeral answer', async () => {
+    const actionUrl = h.fake.responseUrl();
+    await h.driver.action(blockActionPayload({ actionId: 'refresh', value: 'balance', responseUrl: actionUrl }));
+    const [answer] = await waitForResponses(h.fake, actionUrl, 1);
+    expect(answer?.body.replace_original).toBe(true);
+    expect(rendered(answer)).toContain('$74.50 left');
+  });
+
+  it('replaces a pending /credits lookup in place when the answer arrives', async () => {
+    const { responseUrl } = await h.driver.command(`request ${GEN_A}`);
+    const [pending, final] = await waitForResponses(h.fake, responseUrl, 2);
+    expect(rendered(pending)).toContain('Pending');
+    expect(final?.body.replace_original).toBe(true);
+    expect(rendered(final)).toContain('$0.001502');
+  });
+
+  it('answers a pasted id with a threaded reply, pending first, then chat.update in place', async () => {
+    const event = messageEvent({ text: `why did ${GEN_A} cost so much?`, channel: 'C0PASTE' });
+    const { status } = await h.driver.event(eventCallbackPayload(event));
+    expect(status).toBe(200);
+    const [post] = await h.fake
+      .waitFor('chat.postMessage', (cs) => cs.some((c) => c.body.channel === 'C0PASTE'))
+      .then((cs) => cs.filter((c) => c.body.channel === 'C0PASTE'));
+    expect(post?.body.thread_ts).toBe(event.ts);
+    expect(rendered(post)).toContain('Pending');
+    const updates = await h.fake.waitFor('chat.update', (cs) => cs.some((c) => c.body.channel === 'C0PASTE'));
+    const update = updates.find((c) => c.body.channel === 'C0PASTE');
+    const posted = h.fake.messages.find((m) => m.channel === 'C0PASTE');
+    expect(update?.body.ts).toBe(posted?.ts);
+    expect(rendered(update)).toContain('$0.001502');
+  });
+
+  it('handles a retried event (same event_id) once, and a mention delivered as message + app_mention once', async () => {
+    const event = messageEvent({ text: `look: ${GEN_A}`, channel: 'C0RETRY' });
+    const body = eventCallbackPayload(event);
+    await h.driver.event(body);
+    await h.driver.event(body, { retryNum: 1 });
+    await h.driver.event(body, { retryNum: 2 });
+    const mention = { ...messageEvent({ text: `<@${BOT_USER_ID}> ${genId(1)}`, channel: 'C0RETRY' }) };
+    await h.driver.event(eventCallbackPayload(mention));
+    await h.driver.event(eventCallbackPayload({ ...mention, type: 'app_mention' }));
+    await h.fake.waitFor('chat.postMessage', (cs) => cs.filter((c) => c.body.channel === 'C0RETRY').length >= 2);
+    await settle(h);
+    const posts = h.fake.callsTo('chat.postMessage').filter((c) => c.body.channel === 'C0RETRY');
+    expect(posts).toHaveLength(2);
+    expect(posts.map((p) => p.body.thread_ts).sort()).toEqual([event.ts, mention.ts].sort());
+  });
+
+  it('ignores its own messages and other bot posts, and at most 3 ids are looked up per message', async () => {
+    await h.driver.event(eventCallbackPayload(messageEvent({ text: GEN_A, channel: 'C0SELF', user: BOT_USER_ID })));
+    await h.driver.event(eventCallbackPayload(messageEvent({ text: GEN_A, channel: 'C0SELF', botId: BOT_ID })));
+    const many = [1, 2, 3, 4, 5].map(genId).join(' ');
+    await h.driver.event(eventCallbackPayload(messageEvent({ text: many, channel: 'C0MANY' })));
+    await h.fake.waitFor('chat.postMessage', (cs) => cs.filter((c) => c.body.channel === 'C0MANY').length >= 3);
+    await settle(h);
+    expect(h.fake.callsTo('chat.postMessage').filter((c) => c.body.channel === 'C0SELF')).toHaveLength(0);
+    const posts = h.fake.callsTo('chat.postMessage').filter((c) => c.body.channel === 'C0MANY');
+    expect(posts).toHaveLength(3);
+    // paced: new messages in one channel are at least the interval apart
+    for (let i = 1; i < posts.length; i += 1) {
+      expect((posts[i]?.at ?? 0) - (posts[i - 1]?.at ?? 0)).toBeGreaterThanOrEqual(INTERVAL_MS - 20);
+    }
+  });
+
+  it('keeps mentions in echoed text inert (slash command and @mention)', async () => {
+    const { responseUrl } = await h.driver.command('<!channel> <@U0BOSS> hello');
+    const [answer] = await waitForResponses(h.fake, responseUrl, 1);
+    const text = rendered(answer);
+    expect(text).toContain('&lt;!channel&gt;');
+    expect(text).not.toMatch(/<!channel>|<!here>|<@U0BOSS>/);
+
+    await h.driver.event(
+      eventCallbackPayload({
+        ...messageEvent({ text: `<@${BOT_USER_ID}> <!here> & <!everyone>`, channel: 'C0MENTION' }),
+        type: 'app_mention',
+      }),
+    );
+    const posts = await h.fake.waitFor('chat.postMessage', (cs) => cs.some((c) => c.body.channel === 'C0MENTION'));
+    const post = posts.find((c) => c.body.channel === 'C0MENTION');
+    expect(rendered(post)).toContain('&lt;!here&gt;');
+    expect(rendered(post)).not.toMatch(/<!here>|<!everyone>|<!channel>/);
+  });
+
+  it('retries chat.postMessage after Retry-After when Slack answers 429', async () => {
+    h.fake.rateLimit('chat.postMessage', 1);
+    await h.driver.event(eventCallbackPayload(messageEvent({ text: genId(9), channel: 'C0LIMIT' })));
+    await h.fake.waitFor('chat.postMessage', (cs) => cs.some((c) => c.body.channel === 'C0LIMIT'));
+    const attempts = h.fake.calls.filter((c) => c.method === 'chat.postMessage' && c.body.channel === 'C0LIMIT');
+    expect(attempts.map((a) => a.status)).toEqual([429, 200]);
+    expect((attempts[1]?.at ?? 0) - (attempts[0]?.at ?? 0)).toBeGreaterThanOrEqual(990);
+  });
+
+  it('refuses setting changes to non-admins; BOT_ADMINS and workspace owners may', async () => {
+    const member = await h.driver.command('alert below 5', { userId: 'U0MEMBER' });
+    const [refusal] = await waitForResponses(h.fake, member.responseUrl, 1);
+    expect(rendered(refusal)).toContain('Only admins');
+    expect(h.fake.callsTo('users.info').some((c) => c.body.user === 'U0MEMBER')).toBe(true);
+
+    const listed = await h.driver.command('alert below 5', { userId: 'UADMIN1' });
+    expect(rendered((await waitForResponses(h.fake, listed.responseUrl, 1))[0])).toContain('Alert set');
+    const owner = await h.driver.command('alert below 5', { userId: 'UOWNER1' });
+    expect(rendered((await waitForResponses(h.fake, owner.responseUrl, 1))[0])).toContain('Alert set');
+    const reading = await h.driver.command('alert list', { userId: 'U0MEMBER' });
+    expect(rendered((await waitForResponses(h.fake, reading.responseUrl, 1))[0])).toContain('Alert set');
+  });
+
+  it('posts scheduled messages (digests, alerts) once per dedupe key', async () => {
+    const first = await h.adapter.post(
+      { channelId: 'C0DIGEST' },
+      reply({ title: 'Weekly digest', visibility: 'public' }),
+      {
+        dedupeKey: 'digest:1:2026-W48',
+      },
+    );
+    const again = await h.adapter.post(
+      { channelId: 'C0DIGEST' },
+      reply({ title: 'Weekly digest', visibility: 'public' }),
+      {
+        dedupeKey: 'digest:1:2026-W48',
+      },
+    );
+    expect(first.deduplicated).toBe(false);
+    expect(again).toEqual({ messageId: first.messageId, deduplicated: true });
+    expect(h.fake.callsTo('chat.postMessage').filter((c) => c.body.channel === 'C0DIGEST')).toHaveLength(1);
+  });
+});
+
+describe('Slack HTTP mode: signature checks on the shared server', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness('http');
+  });
+  afterAll(async () => {
+    await h?.adapter.stop();
+    await h?.http.stop();
+    await h?.fake.close();
+  });
+
+  const post = (raw: string, headers: Record<string, string>) =>
+    fetch(`${h.url}/slack/events`, {
+      method: 'POST',
+      body: raw,
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    });
+
+  it('answers 401 to a bad signature and to a stale timestamp, and runs nothing', async () => {
+    const responseUrl = h.fake.responseUrl();
+    const raw = new URLSearchParams(slashCommandPayload({ text: 'balance', responseUrl })).toString();
+    const bad = await post(raw, signSlackRequest('not-the-secret', raw));
+    expect(bad.status).toBe(401);
+    const stale = await post(raw, signSlackRequest(SIGNING_SECRET, raw, Math.floor(Date.now() / 1000) - 301));
+    expect(stale.status).toBe(401);
+    const unsigned = await post(raw, {});
+    expect(unsigned.status).toBe(401);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(responseTo(h.fake, responseUrl)).toHaveLength(0);
+  });
+
+  it('answers a signed url_verification challenge', async () => {
+    const raw = JSON.stringify({ token: 'x', challenge: 'chal-123', type: 'url_verification' });
+    const res = await fetch(`${h.url}/slack/events`, {
+      method: 'POST',
+      body: raw,
+      headers: { 'content-type': 'application/json', ...signSlackRequest(SIGNING_SECRET, raw) },
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ challenge: 'chal-123' });
+  });
+
+  it('serves /healthz, /readyz and /metrics on the same port as /slack/events', async () => {
+    expect((await fetch(`${h.url}/healthz`)).status).toBe(200);
+    expect((await fetch(`${h.url}/readyz`)).status).toBe(200);
+    const metrics = await fetch(`${h.url}/metrics`);
+    expect(metrics.status).toBe(200);
+    expect(await metrics.text()).toContain('credits_bot_slack_events_total');
+  });
+});
