@@ -71,6 +71,7 @@ export function createDiscordAdapter(config: Config, deps: DiscordAdapterDeps): 
   function wire(c: Client): void {
     c.on(Events.InteractionCreate, (i) => void handleInteraction(i, deps));
     c.on(Events.MessageCreate, (m) => void handleMessage(m, deps));
+    c.on(Events.Debug, (message) => log.trace({ detail: message }, 'discord debug'));
     c.on(Events.Error, (error) => log.error({ err: error }, 'discord client error'));
     c.on(Events.Warn, (message) => log.warn({ detail: message }, 'discord client warning'));
     c.on(Events.ShardReconnecting, (shard) => log.info({ shard }, 'discord gateway reconnecting'));
