@@ -423,3 +423,36 @@ describe('Slack HTTP mode: signature checks on the shared server', () => {
     expect(await metrics.text()).toContain('credits_bot_slack_events_total');
   });
 });
+
+describe('Slack adapter configuration and start-up failures', () => {
+  const base = { SLACK_BOT_TOKEN: 'xoxb-1111-2222-test-token', PORT: '0', HOST: '127.0.0.1' };
+  const deps = () => {
+    const log = createLogger({ level: 'silent', destination: { write: () => {} } });
+    const metrics = createMetrics({ defaults: false });
+    const http = createHttpServer({ host: '127.0.0.1', port: 0, log });
+    const bot = {
+      commands: [],
+      runText: async () => ({}),
+      runCommand: async () => ({}),
+      lookupPastedIds: async () => [],
+    };
+    return { log, metrics, http, bot: bot as unknown as Parameters<typeof createSlackAdapter>[1]['bot'] };
+  };
+
+  it('refuses HTTP mode without a signing secret, naming the variable', () => {
+    expect(() => createSlackAdapter(loadConfig(base), deps())).toThrow(/SLACK_SIGNING_SECRET/);
+  });
+
+  it('does not report ready when Slack cannot be reached, and start() says why', async () => {
+    const fake = await startFakeSlack();
+    const apiUrl = fake.apiUrl;
+    await fake.close(); // nothing listens there any more
+    const adapter = createSlackAdapter(
+      loadConfig({ ...base, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: apiUrl }),
+      { ...deps(), tuning: { webApiRetries: 0 } },
+    );
+    await expect(adapter.start()).rejects.toThrow();
+    expect(adapter.ready()).toBe(false);
+    await adapter.stop();
+  });
+});

@@ -519,11 +519,50 @@ export function createSlackAdapter(config: Config, deps: SlackAdapterDeps): Slac
     });
   }
 
-  async function init(): Promise<void> {
-    await app.init();
-    const auth = await client.auth.test();
-    botUserId = auth.user_id;
-    initialized = true;
+  if (socketReceiver) {
+    const socket = socketReceiver.client;
+    socket.on('connected', () => {
+      connected = true;
+    });
+    socket.on('disconnected', () => {
+      connected = false;
+    });
+    socket.on('reconnecting', () => {
+      connected = false;
+    });
+  }
+
+  let socketStarted = false;
+  let retryTimer: NodeJS.Timeout | undefined;
+  let retryDelayMs = 5_000;
+
+  /** auth.test (Bolt's and ours, for the bot user id), then the socket in Socket Mode. */
+  async function startOnce(): Promise<void> {
+    if (!initialized) {
+      await app.init();
+      const auth = await client.auth.test();
+      botUserId = auth.user_id;
+      initialized = true;
+    }
+    if (socketReceiver && !socketStarted) {
+      await app.start();
+      socketStarted = true;
+      connected = true;
+    }
+    log.info({ mode, botUserId }, 'slack adapter started');
+  }
+
+  /** Keeps trying in the background after a failed start (bad network, Slack down); /readyz shows it. */
+  function scheduleRetry(): void {
+    if (stopped) return;
+    retryTimer = setTimeout(() => {
+      startOnce().catch((error: unknown) => {
+        log.error({ err: error, retryInMs: retryDelayMs }, 'slack adapter could not start; retrying');
+        retryDelayMs = Math.min(retryDelayMs * 2, 300_000);
+        scheduleRetry();
+      });
+    }, retryDelayMs);
+    retryTimer.unref();
   }
 
   return {
@@ -532,25 +571,20 @@ export function createSlackAdapter(config: Config, deps: SlackAdapterDeps): Slac
     app,
     async start() {
       stopped = false;
-      await init();
-      if (socketReceiver) {
-        socketReceiver.client.on('connected', () => {
-          connected = true;
-        });
-        socketReceiver.client.on('disconnected', () => {
-          connected = false;
-        });
-        socketReceiver.client.on('reconnecting', () => {
-          connected = false;
-        });
-        await app.start();
-        connected = true;
+      try {
+        await startOnce();
+      } catch (error) {
+        scheduleRetry();
+        throw error;
       }
-      log.info({ mode, botUserId }, 'slack adapter started');
     },
     async stop() {
       stopped = true;
-      if (socketReceiver && connected) await app.stop();
+      if (retryTimer) clearTimeout(retryTimer);
+      if (socketReceiver && socketStarted) {
+        socketStarted = false;
+        await app.stop().catch((error: unknown) => log.warn({ err: error }, 'socket mode disconnect failed'));
+      }
       connected = false;
       const deadline = new Promise((resolve) => setTimeout(resolve, 5000).unref());
       await Promise.race([Promise.all([...outstanding, outbox.idle()]), deadline]);
