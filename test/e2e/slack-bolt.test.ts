@@ -106,6 +106,8 @@ interface Harness {
   http: HttpServer;
   url: string;
   logs: string[];
+  /** Keys claimed through the store's cross-replica dedupe. */
+  claims: string[];
 }
 
 async function startHarness(mode: 'http' | 'socket'): Promise<Harness> {
@@ -139,11 +141,17 @@ async function startHarness(mode: 'http' | 'socket'): Promise<Harness> {
   };
   const bot = createBot(services, [balance, request, alert, help]);
   const http = createHttpServer({ host: '127.0.0.1', port: 0, log });
+  const claims: string[] = [];
   const adapter = createSlackAdapter(config, {
     bot,
     log,
     metrics,
     http,
+    markProcessed: async (key) => {
+      if (claims.includes(key)) return false;
+      claims.push(key);
+      return true;
+    },
     tuning: { webApiRetries: 0, perChannelIntervalMs: INTERVAL_MS, autoReconnect: false },
   });
   registerHealthRoutes(http, { metrics, checks: () => [{ name: 'slack', ready: () => adapter.ready() }] });
@@ -153,7 +161,7 @@ async function startHarness(mode: 'http' | 'socket'): Promise<Harness> {
     mode === 'http'
       ? createSlackDriver(fake, { mode: 'http', eventsUrl: `${url}/slack/events`, signingSecret: SIGNING_SECRET })
       : createSlackDriver(fake, { mode: 'socket' });
-  return { fake, driver, adapter, http, url, logs };
+  return { fake, driver, adapter, http, url, logs, claims };
 }
 
 /** Lets late (wrong) extra deliveries show up before counting. */
@@ -292,6 +300,14 @@ describe.each(['http', 'socket'] as const)('Slack adapter, real Bolt in %s mode'
     const posts = h.fake.callsTo('chat.postMessage').filter((c) => c.body.channel === 'C0RETRY');
     expect(posts).toHaveLength(2);
     expect(posts.map((p) => p.body.thread_ts).sort()).toEqual([event.ts, mention.ts].sort());
+  });
+
+  it('leaves ordinary channel chatter alone, without touching the dedupe store', async () => {
+    const event = messageEvent({ text: 'lunch at noon? <!here>', channel: 'C0CHAT' });
+    await h.driver.event(eventCallbackPayload(event, 'EvCHAT1'));
+    await settle(h);
+    expect(h.fake.callsTo('chat.postMessage').filter((c) => c.body.channel === 'C0CHAT')).toHaveLength(0);
+    expect(h.claims).not.toContain('event:EvCHAT1');
   });
 
   it('ignores its own messages and other bot posts, and at most 3 ids are looked up per message', async () => {

@@ -63,6 +63,7 @@ export type SlackAdapter = ChatAdapter & {
 export const SLACK_EVENTS_PATH = '/slack/events';
 const SHARE_TTL_MS = 30 * 60_000; // a response_url lives 30 minutes
 const MENTION = /<@([UW][A-Z0-9]+)(?:\|[^>]*)?>/g;
+const GEN_ID_HINT = /gen-/i;
 
 /** Bolt's logger interface over pino. */
 function boltLogger(log: Logger): BoltLogger {
@@ -407,6 +408,11 @@ export function createSlackAdapter(config: Config, deps: SlackAdapterDeps): Slac
         return;
       }
       const rerun = await bot.runText(parsed.text, actor);
+      if (rerun.outcome !== 'ok') {
+        // Never share a refusal or an error in the channel; show it to the presser only.
+        await respond({ response_type: 'ephemeral', replace_original: false, ...renderPublic(rerun.reply) });
+        return;
+      }
       answer = await finish(rerun.reply);
     }
     const msg = renderPublic({ ...answer, visibility: 'public' }, body.user.id);
@@ -449,9 +455,22 @@ export function createSlackAdapter(config: Config, deps: SlackAdapterDeps): Slac
   }
 
   // ---- pasted ids, DMs and mentions ----
-  async function onMessage(kind: 'message' | 'app_mention', event: unknown, eventId: string | undefined) {
-    const m = readMessage(event);
+  async function onMessage(
+    kind: 'message' | 'app_mention',
+    event: unknown,
+    eventId: string | undefined,
+    envelopeTeam: string | undefined,
+  ) {
+    const parsed = readMessage(event);
+    const m = parsed && !parsed.team && envelopeTeam ? { ...parsed, team: envelopeTeam } : parsed;
     if (!m || (botUserId && m.user === botUserId)) {
+      events.inc({ kind, outcome: 'ignored' });
+      return;
+    }
+    const mentioned = botUserId ? m.text.includes(`<@${botUserId}`) : kind === 'app_mention';
+    const direct = m.channelType === 'im';
+    // Most channel traffic is not for us: decide that before touching the dedupe store.
+    if ((!mentioned && !direct && !GEN_ID_HINT.test(m.text)) || !teamAllowed(m.team)) {
       events.inc({ kind, outcome: 'ignored' });
       return;
     }
@@ -459,12 +478,11 @@ export function createSlackAdapter(config: Config, deps: SlackAdapterDeps): Slac
       events.inc({ kind, outcome: 'duplicate' });
       return;
     }
-    if (!teamAllowed(m.team) || !(await dedupe.firstTime(`msg:${m.channel}:${m.ts}`))) {
+    // A mention arrives twice (`message` and `app_mention`, different event ids, same message).
+    if (!(await dedupe.firstTime(`msg:${m.channel}:${m.ts}`))) {
       events.inc({ kind, outcome: 'duplicate' });
       return;
     }
-    const mentioned = botUserId ? m.text.includes(`<@${botUserId}`) : kind === 'app_mention';
-    const direct = m.channelType === 'im';
     const actor = actorFor({
       userId: m.user,
       ...(m.team ? { teamId: m.team } : {}),
@@ -489,12 +507,12 @@ export function createSlackAdapter(config: Config, deps: SlackAdapterDeps): Slac
 
   // Bolt has acked events before listeners run; tracking the work lets stop() and idle() wait for it.
   app.event('message', async ({ event, body }) => {
-    const work = onMessage('message', event, body.event_id);
+    const work = onMessage('message', event, body.event_id, body.team_id);
     track(work);
     await work;
   });
   app.event('app_mention', async ({ event, body }) => {
-    const work = onMessage('app_mention', event, body.event_id);
+    const work = onMessage('app_mention', event, body.event_id, body.team_id);
     track(work);
     await work;
   });
