@@ -3,10 +3,10 @@
  * command registration, every subcommand deferred then edited, buttons, autocomplete, the
  * context menu, pasted ids, mention safety, resume / re-identify and the 4014 intent fallback.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { buildCommandDefinitions, discordOptionName, LOOKUP_COMMAND } from '../../src/adapters/discord/definitions.js';
 import { createDiscordAdapter, type DiscordAdapter } from '../../src/adapters/discord/discord-adapter.js';
-import { sameDefinitions } from '../../src/adapters/discord/register.js';
+import { runDiscordCli, sameDefinitions } from '../../src/adapters/discord/register.js';
 import { REFRESH_PREFIX, renderReply, SHARE_ID } from '../../src/adapters/discord/render.js';
 import { type AnyCommand, defineCommand, type Services } from '../../src/commands/command.js';
 import { type Bot, createBot } from '../../src/commands/dispatch.js';
@@ -17,7 +17,7 @@ import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { createMetrics } from '../../src/metrics.js';
 import type { OpenRouterClient } from '../../src/openrouter/types.js';
-import { type FakeDiscord, type RecordedRequest, startFakeDiscord } from '../support/fake-discord.js';
+import { type FakeDiscord, type RecordedRequest, snowflake, startFakeDiscord } from '../support/fake-discord.js';
 
 const NOW = new Date('2026-03-02T09:15:00Z');
 const GEN_ID = 'gen-1754553763-Fo6eODcuRTI4SOm6VCIQ';
@@ -361,6 +361,69 @@ describe('discord adapter against a fake Discord', () => {
     );
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(fake.requests.filter((r) => r.method === 'POST' && r.path.includes('/channels/'))).toHaveLength(1);
+  });
+});
+
+describe('discord adapter: posting, memory and the command line', () => {
+  it('posts digests and alerts publicly with a nonce that makes a resend a no-op', async () => {
+    const { fake, adapter } = await startBot();
+    const result = await adapter.post(
+      { workspaceId: fake.guildId, channelId: fake.channelId },
+      reply({ title: 'Weekly digest', summary: '@everyone spent $12.00', tone: 'good' }),
+      { dedupeKey: 'digest:42:2026-W09' },
+    );
+    const posted = await fake.waitForRequest((r) => r.method === 'POST' && r.path.endsWith('/messages'));
+    const body = posted.body as Json & { embeds: Json[]; flags?: number };
+    expect(result.messageId).toMatch(/^\d{17,20}$/);
+    expect(body).toMatchObject({ enforce_nonce: true, allowed_mentions: { parse: [] } });
+    expect(String(body.nonce)).toHaveLength(25);
+    expect(body.flags ?? 0).toBe(0);
+    expect(String(body.embeds[0]?.description)).not.toContain('@everyone');
+  });
+
+  it('keeps caches flat: no messages and no other users are kept', async () => {
+    const { fake, adapter } = await startBot();
+    for (let n = 0; n < 200; n += 1) {
+      fake.messageCreate(`chatter ${n}`, { author: { id: snowflake(), username: `user${n}` } });
+    }
+    const last = fake.messageCreate(`and one id ${GEN_ID}`);
+    await fake.waitForRequest(
+      (r) => (r.body as { message_reference?: { message_id: string } })?.message_reference?.message_id === last.id,
+    );
+    const client = adapter.client();
+    const channel = client?.channels.cache.get(fake.channelId);
+    expect(channel && 'messages' in channel ? channel.messages.cache.size : -1).toBe(0);
+    expect(client?.users.cache.filter((u) => u.id !== client.user?.id).size).toBe(0);
+  });
+
+  it('`credits-bot discord register` registers globally without a guild, and `invite` prints the URL', async () => {
+    const fake = await startFakeDiscord();
+    try {
+      const config = loadConfig({
+        DISCORD_TOKEN: 'fake.discord.token-abcd',
+        DISCORD_API_URL: fake.apiUrl,
+        LOG_LEVEL: 'silent',
+      });
+      const out: string[] = [];
+      vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+        out.push(String(chunk));
+        return true;
+      });
+      expect(await runDiscordCli(config, 'register')).toBe(0);
+      expect(await runDiscordCli(config, 'register')).toBe(0);
+      expect(await runDiscordCli(config, 'invite')).toBe(0);
+      expect(await runDiscordCli(config, 'nonsense')).toBe(2);
+      vi.restoreAllMocks();
+      expect(fake.requests.filter((r) => r.method === 'PUT').map((r) => r.path)).toEqual([
+        `/api/v10/applications/${fake.applicationId}/commands`,
+      ]);
+      expect(out[0]).toBe('Registered /credits globally.\n');
+      expect(out[1]).toContain('already registered');
+      expect(out[2]).toContain(`client_id=${fake.applicationId}`);
+      expect(out[2]).toContain('scope=bot+applications.commands');
+    } finally {
+      await fake.close();
+    }
   });
 });
 

@@ -75,8 +75,17 @@ describe('renderReply', () => {
     expect(embed?.title).toContain('\\*hi\\*');
     expect(embed?.description).not.toContain('<@1');
     expect(embed?.description).not.toMatch(/@here/);
-    expect(embed?.description).toContain('\\[x]');
+    expect(embed?.description).toContain('\\[x\\](https://evil)');
     expect(escapeText('<#1> <@&2> </credits:3> <t:1>')).not.toMatch(/<[@#/t]/);
+    expect(escapeText('# big\n> quote\n- item\n-# small\n12. numbered\nplain gen-1 a.b')).toBe(
+      '\\# big\n\\> quote\n\\- item\n\\-# small\n12\\. numbered\nplain gen-1 a.b',
+    );
+  });
+
+  it('escapes long user text quickly', () => {
+    const started = performance.now();
+    escapeText('*_~`|[x]\n- '.repeat(2_000));
+    expect(performance.now() - started).toBeLessThan(50);
   });
 
   it('keeps at most 25 fields and says how many were left out', () => {
