@@ -8,6 +8,8 @@
 export interface Credits {
   totalCredits: number;
   totalUsage: number;
+  /** The `data` object as received (unknown fields included). */
+  raw?: Record<string, unknown>;
 }
 
 export type LimitReset = 'daily' | 'weekly' | 'monthly' | null;
@@ -62,6 +64,8 @@ export interface ActivityRow {
   promptTokens: number;
   completionTokens: number;
   reasoningTokens: number;
+  /** The row as received (unknown fields such as `workspace_id` included). */
+  raw?: Record<string, unknown>;
 }
 
 export interface ProviderAttempt {
@@ -131,12 +135,16 @@ export interface Model {
   contextLength: number | null;
   expirationDate: string | null;
   pricing: Pricing;
+  /** The model object as received (unknown fields included). */
+  raw?: Record<string, unknown>;
 }
 
 /** Per-call options. `budgetMs` bounds the whole call including retries. */
 export interface CallOptions {
   budgetMs?: number;
   signal?: AbortSignal;
+  /** Bypass the client's short TTL cache (the answer still refreshes it, and still joins an identical call in flight). */
+  fresh?: boolean;
 }
 
 export interface ActivityQuery {
