@@ -14,7 +14,9 @@ import { registerHealthRoutes } from '../../src/http/health.js';
 import { createHttpServer, type HttpServer } from '../../src/http/server.js';
 import { createLogger } from '../../src/logger.js';
 import { createMetrics } from '../../src/metrics.js';
-import type { OpenRouterClient } from '../../src/openrouter/types.js';
+import { createOpenRouterClient } from '../../src/openrouter/client.js';
+import { type Simulator, startSimulator } from '../../src/openrouter/simulator/server.js';
+import { addKey, emptyState, setCredits } from '../../src/openrouter/simulator/state.js';
 import {
   BOT_ID,
   BOT_USER_ID,
@@ -35,13 +37,10 @@ const GEN_A = 'gen-1754553763-Fo6eODcuRTI4SOm6VCIQ';
 const genId = (n: number) => `gen-17545537${String(n).padStart(2, '0')}-AbCdEfGhIjKlMnOpQrSt`;
 const INTERVAL_MS = 250;
 
-// ---- a small core: help, balance over a minimal OpenRouter client, a pending request lookup, an admin command ----
+// ---- a small core: help, a balance read from the OpenRouter simulator through the real client, a pending
+// request lookup and an admin command. (Switch to src/commands/index.ts once every command's module exists.)
 
-const openrouter = {
-  hasInferenceKey: true,
-  hasManagementKey: true,
-  getCredits: async () => ({ totalCredits: 100, totalUsage: 25.5 }),
-} as unknown as OpenRouterClient;
+const MANAGEMENT_KEY = `sk-or-v1-${'m'.repeat(64)}`;
 
 const balance = defineCommand({
   name: 'balance',
@@ -108,12 +107,19 @@ interface Harness {
   logs: string[];
   /** Keys claimed through the store's cross-replica dedupe. */
   claims: string[];
+  sim: Simulator;
 }
 
 async function startHarness(mode: 'http' | 'socket'): Promise<Harness> {
   const fake = await startFakeSlack();
   fake.setUser('UOWNER1', { is_owner: true });
+  const seed = emptyState();
+  setCredits(seed, { totalCredits: 100, totalUsage: 25.5 });
+  addKey(seed, { secret: MANAGEMENT_KEY, name: 'management', management: true });
+  const sim = await startSimulator({ seed });
   const config = loadConfig({
+    OPENROUTER_BASE_URL: sim.url,
+    OPENROUTER_MANAGEMENT_KEY: MANAGEMENT_KEY,
     SLACK_BOT_TOKEN: 'xoxb-1111-2222-test-token',
     SLACK_API_URL: fake.apiUrl,
     ...(mode === 'http' ? { SLACK_SIGNING_SECRET: SIGNING_SECRET } : { SLACK_APP_TOKEN: 'xapp-1-A0001-test-token' }),
@@ -126,6 +132,7 @@ async function startHarness(mode: 'http' | 'socket'): Promise<Harness> {
   const logs: string[] = [];
   const log = createLogger({ level: 'warn', destination: { write: (line: string) => logs.push(line) } });
   const metrics = createMetrics({ defaults: false });
+  const openrouter = createOpenRouterClient({ baseUrl: sim.url, managementKey: MANAGEMENT_KEY, logger: log });
   const services: Services = {
     config,
     openrouter,
@@ -161,7 +168,7 @@ async function startHarness(mode: 'http' | 'socket'): Promise<Harness> {
     mode === 'http'
       ? createSlackDriver(fake, { mode: 'http', eventsUrl: `${url}/slack/events`, signingSecret: SIGNING_SECRET })
       : createSlackDriver(fake, { mode: 'socket' });
-  return { fake, driver, adapter, http, url, logs, claims };
+  return { fake, driver, adapter, http, url, logs, claims, sim };
 }
 
 /** Lets late (wrong) extra deliveries show up before counting. */
@@ -205,6 +212,7 @@ describe.each(['http', 'socket'] as const)('Slack adapter, real Bolt in %s mode'
     await h?.adapter.stop();
     await h?.http.stop();
     await h?.fake.close();
+    await h?.sim.close();
   });
 
   it('starts: auth.test once, Socket Mode only when an app token is set, and reports ready', async () => {
@@ -225,6 +233,7 @@ describe.each(['http', 'socket'] as const)('Slack adapter, real Bolt in %s mode'
     expect(answer?.body.response_type).toBe('ephemeral');
     expect(rendered(answer)).toContain('$74.50 left');
     expect(rendered(answer)).toContain('as of <!date^');
+    expect(h.sim.calls['/credits']).toBeGreaterThanOrEqual(1);
     expect(buttonValue(answer, 'share')).toBeTruthy();
     expect(buttonValue(answer, 'refresh')).toBe('balance');
   });
@@ -398,6 +407,7 @@ describe('Slack HTTP mode: signature checks on the shared server', () => {
     await h?.adapter.stop();
     await h?.http.stop();
     await h?.fake.close();
+    await h?.sim.close();
   });
 
   const post = (raw: string, headers: Record<string, string>) =>
