@@ -96,8 +96,8 @@ const within = (a: number, b: number, abs: number, rel: number) => Math.abs(a - 
 /** USD for report lines, without depending on the chat formatter: enough digits to see a difference. */
 export function usd(n: number): string {
   if (n === 0) return '$0';
-  const abs = Math.abs(n);
-  const digits = abs >= 1 ? 2 : Math.min(10, Math.max(4, 3 - Math.floor(Math.log10(abs)) + 1));
+  const abs = Number(Math.abs(n).toPrecision(4));
+  const digits = abs >= 1 ? 2 : Math.min(10, Math.max(4, 3 - Math.floor(Math.log10(abs))));
   return `${n < 0 ? '-' : ''}$${abs.toFixed(digits)}`;
 }
 

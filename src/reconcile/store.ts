@@ -79,7 +79,10 @@ export async function deleteBatch(db: Db, batchId: string): Promise<void> {
   await db.delete(requestLogs).where(eq(requestLogs.batchId, batchId));
 }
 
-/** Queues ids never queued before; ids already cached in `generations` are done at once. */
+/**
+ * Queues ids never queued before, due at once whatever the worker's clock; ids already cached in
+ * `generations` are done at once.
+ */
 export async function enqueueLookups(db: Db, ids: readonly string[]): Promise<void> {
   const unique = [...new Set(ids)];
   if (unique.length === 0) return;
@@ -88,8 +91,8 @@ export async function enqueueLookups(db: Db, ids: readonly string[]): Promise<vo
     sql`, `,
   );
   await db.execute(sql`
-    insert into generation_lookups (id, status)
-    select v.id, case when g.id is null then 'queued' else 'done' end
+    insert into generation_lookups (id, status, next_attempt_at)
+    select v.id, case when g.id is null then 'queued' else 'done' end, 'epoch'::timestamptz
     from (values ${values}) as v(id) left join generations g on g.id = v.id
     on conflict (id) do nothing`);
 }
