@@ -254,7 +254,7 @@ export function createSlackAdapter(config: Config, deps: SlackAdapterDeps): Slac
   }
 
   /** An ephemeral command answer: share + refresh buttons as the reply asks, share added when it is final. */
-  function renderEphemeral(result: CommandResult | { reply: Reply; outcome: 'ok' }, commandText: string): SlackMessage {
+  function renderEphemeral(result: Pick<CommandResult, 'reply' | 'outcome'>, commandText: string): SlackMessage {
     const r = result.reply;
     const buttons: ReplyButton[] = [...(r.buttons ?? [])];
     if (result.outcome === 'ok' && !r.pending && !buttons.some((b) => b.action === 'share')) {
@@ -311,13 +311,16 @@ export function createSlackAdapter(config: Config, deps: SlackAdapterDeps): Slac
     visibility: 'ephemeral',
   });
 
+  const failedReplies = new WeakSet<Reply>();
   async function finish(r: Reply): Promise<Reply> {
     if (!r.pending || !r.followUp) return r;
     try {
       return await r.followUp();
     } catch (error) {
       log.error({ err: error }, 'follow-up failed');
-      return failedLookup();
+      const failed = failedLookup();
+      failedReplies.add(failed);
+      return failed;
     }
   }
 
@@ -332,7 +335,7 @@ export function createSlackAdapter(config: Config, deps: SlackAdapterDeps): Slac
           await respond({
             response_type: 'ephemeral',
             replace_original: true,
-            ...renderEphemeral({ reply: final, outcome: 'ok' }, commandText),
+            ...renderEphemeral({ reply: final, outcome: failedReplies.has(final) ? 'error' : 'ok' }, commandText),
           });
         })(),
       );
