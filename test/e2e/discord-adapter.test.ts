@@ -91,7 +91,30 @@ const echoCommand = defineCommand({
   },
 });
 
-const TEST_COMMANDS = [pendingCommand, adminCommand, echoCommand];
+const announceCommand = defineCommand({
+  name: 'announce',
+  summary: 'Test: a public answer',
+  usage: 'announce',
+  examples: ['announce'],
+  options: {},
+  async run() {
+    return reply({ title: 'For everyone', visibility: 'public' });
+  },
+});
+
+const TEST_COMMANDS = [pendingCommand, adminCommand, echoCommand, announceCommand];
+const ISSUE_SUBCOMMANDS = [
+  'balance',
+  'usage',
+  'request',
+  'explain',
+  'digest',
+  'alert',
+  'estimate',
+  'reconcile',
+  'help',
+];
+const missingFromCore = ISSUE_SUBCOMMANDS.filter((name) => !coreCommands.some((c) => c.name === name));
 
 interface Harness {
   fake: FakeDiscord;
@@ -244,12 +267,34 @@ describe('discord adapter against a fake Discord', () => {
         },
       );
       const expected = renderReply(direct.reply).embeds[0];
-      const shown = embedOf(edit);
+      const answer =
+        direct.reply.visibility === 'public'
+          ? await fake.waitForRequest((r) => r.method === 'POST' && r.path.endsWith(`/${token}`))
+          : edit;
+      const shown = embedOf(answer);
       const normalise = (t: unknown) => String(t).replace(/#\d+/, '#');
       expect(normalise(shown.title), command.name).toBe(normalise(expected?.title));
       expect(shown.description, command.name).toBe(expected?.description);
     }
     expectMentionSafety(fake);
+  });
+
+  it.skipIf(missingFromCore.length > 0)(
+    `generates /credits from the full core list (${missingFromCore.length ? `not yet declared: ${missingFromCore.join(', ')}` : 'all nine'})`,
+    () => {
+      const credits = buildCommandDefinitions(coreCommands)[0] as { options: { name: string }[] };
+      expect(credits.options.map((o) => o.name)).toEqual(expect.arrayContaining(ISSUE_SUBCOMMANDS));
+    },
+  );
+
+  it('posts a public answer in the channel after the ephemeral deferral', async () => {
+    const { fake } = await startBot();
+    const token = fake.slashCommand('announce');
+    const [edit] = await waitForEdit(fake, token);
+    expect(edit?.body).toMatchObject({ content: 'Posted in the channel.', embeds: [] });
+    const followUp = await fake.waitForRequest((r) => r.method === 'POST' && r.path.endsWith(`/${token}`));
+    expect((followUp.body as { flags?: number }).flags ?? 0).toBe(0);
+    expect(embedOf(followUp).title).toBe('For everyone');
   });
 
   it('edits a pending answer in place when it becomes final', async () => {
