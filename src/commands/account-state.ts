@@ -21,6 +21,9 @@ export interface AccountState {
     | undefined;
   /** Why there is no live balance (missing key, OpenRouter down). */
   creditsProblem?: string;
+  /** The error behind `creditsProblem` / `keyProblem`, for callers that must fail. */
+  creditsError?: unknown;
+  keyError?: unknown;
   key: CurrentKey | undefined;
   keyProblem?: string;
   spend: { today: number | null; last7: number | null; month: number | null; todaySource: 'snapshots' | 'none' };
@@ -53,7 +56,9 @@ function startOfDay(d: Date): Date {
   return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()));
 }
 
-async function readCredits(services: Services): Promise<Pick<AccountState, 'credits' | 'creditsProblem'>> {
+async function readCredits(
+  services: Services,
+): Promise<Pick<AccountState, 'credits' | 'creditsProblem' | 'creditsError'>> {
   try {
     const c = await services.openrouter.getCredits({ budgetMs: 8_000 });
     const asOf = services.now();
@@ -81,17 +86,17 @@ async function readCredits(services: Services): Promise<Pick<AccountState, 'cred
       }
     }
     if (!(error instanceof MissingKeyError) && !(error instanceof OpenRouterError)) throw error;
-    return { credits: undefined, creditsProblem: problem };
+    return { credits: undefined, creditsProblem: problem, creditsError: error };
   }
 }
 
-async function readKey(services: Services): Promise<Pick<AccountState, 'key' | 'keyProblem'>> {
+async function readKey(services: Services): Promise<Pick<AccountState, 'key' | 'keyProblem' | 'keyError'>> {
   if (!services.openrouter.hasInferenceKey) return { key: undefined };
   try {
     return { key: await services.openrouter.getCurrentKey({ budgetMs: 8_000 }) };
   } catch (error) {
     if (!(error instanceof OpenRouterError)) throw error;
-    return { key: undefined, keyProblem: describeProblem(error) };
+    return { key: undefined, keyProblem: describeProblem(error), keyError: error };
   }
 }
 

@@ -1,4 +1,5 @@
 import { formatDays, formatUsd } from '../domain/money.js';
+import { MissingKeyError } from '../errors.js';
 import { utcDate } from '../domain/periods.js';
 import { type AccountState, readAccountState } from './account-state.js';
 import { defineCommand } from './command.js';
@@ -96,6 +97,10 @@ export const balance = defineCommand({
   options: {},
   async run({ services, commandText }) {
     const state = await readAccountState(services);
+    if (!state.credits && !state.key) {
+      // Nothing to show at all: fail so `ask` exits 1 and chat gets the clear reason.
+      throw state.keyError ?? state.creditsError ?? new MissingKeyError('OPENROUTER_MANAGEMENT_KEY', 'The balance');
+    }
     return renderBalance(state, commandText);
   },
 });

@@ -48,7 +48,7 @@ export const explain = defineCommand({
   },
   async run({ args, services, commandText }): Promise<Reply> {
     const parsed = parseErrorInput(args.error);
-    if (parsed.status === undefined && !parsed.midStream && parsed.signals.length === 0 && !parsed.message) {
+    if (parsed.status === undefined && !parsed.midStream && parsed.signals.length === 0) {
       throw new UserError('I could not find an HTTP status or a known OpenRouter error in that.', USAGE);
     }
     const needsLive = parsed.status === undefined || LIVE_STATUSES.has(parsed.status);

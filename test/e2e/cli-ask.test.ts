@@ -1,0 +1,119 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatUsd } from '../../src/domain/money.js';
+import { estimateCost } from '../../src/domain/pricing.js';
+import { parseModel } from '../../src/openrouter/schemas.js';
+import { DEMO_GENERATION_IDS, DEMO_INFERENCE_KEY, DEMO_MANAGEMENT_KEY } from '../../src/openrouter/simulator/seed.js';
+import { runCli } from '../support/cli.js';
+import { startTestOpenRouter, type TestOpenRouter } from '../support/openrouter.js';
+
+let or: TestOpenRouter;
+let dataDir: string;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  or = await startTestOpenRouter({ now: new Date() });
+  dataDir = mkdtempSync(join(tmpdir(), 'credits-cli-'));
+  env = {
+    OPENROUTER_BASE_URL: or.sim.url,
+    OPENROUTER_API_KEY: DEMO_INFERENCE_KEY,
+    OPENROUTER_MANAGEMENT_KEY: DEMO_MANAGEMENT_KEY,
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'error',
+  };
+  // First run creates the embedded store; later runs reopen it (much faster).
+  await runCli(['migrate'], env);
+});
+
+afterAll(async () => {
+  await or?.close();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('credits-bot ask', () => {
+  it('answers the balance from the live account and exits 0', async () => {
+    const { account } = or.sim.state;
+    const r = await runCli(['ask', 'balance'], env);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`Balance: ${formatUsd(account.totalCredits - account.totalUsage)}`);
+    expect(r.stdout).toMatch(/Burn rate: \$[\d,.]+\/day/);
+    expect(r.stdout).toMatch(/Runway: [\d.]+ days → runs out \d{4}-\d{2}-\d{2}/);
+    expect(r.stdout).toMatch(/as of \d{4}-\d{2}-\d{2}T/);
+  });
+
+  it('answers usage by model for the last 7 completed days with the top model first', async () => {
+    const today = new Date().toISOString().slice(0, 10);
+    const from = new Date(Date.parse(`${today}T00:00:00Z`) - 7 * 86_400_000).toISOString().slice(0, 10);
+    const byModel = new Map<string, number>();
+    for (const a of or.sim.state.activity) {
+      if (a.date >= from && a.date < today) byModel.set(a.model, (byModel.get(a.model) ?? 0) + a.usage);
+    }
+    const [topModel, topUsd] = [...byModel].sort((a, b) => b[1] - a[1])[0] ?? ['', 0];
+    const r = await runCli(['ask', 'usage 7d by model'], env);
+    expect(r.code).toBe(0);
+    const firstRow = r.stdout.split('\n').find((l) => l.startsWith(topModel));
+    expect(firstRow).toBeDefined();
+    expect(firstRow).toContain(formatUsd(topUsd));
+    expect(r.stdout).toContain(from);
+  });
+
+  it('looks up a request id with its exact cost', async () => {
+    const id = Object.values(DEMO_GENERATION_IDS)[0] as string;
+    const gen = or.sim.state.generations.find((g) => g.data.id === id);
+    const r = await runCli(['ask', id], env);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`Total cost: ${formatUsd(Number(gen?.data.total_cost))}`);
+  });
+
+  it('explains a 402 as insufficient credits, with the live account', async () => {
+    const r = await runCli(['ask', 'explain 402'], env);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/402/);
+    expect(r.stdout).toMatch(/credits/i);
+    expect(r.stdout).toMatch(/Your account right now/);
+  });
+
+  it('estimates from live pricing', async () => {
+    const model = or.sim.state.models.find((m) => m.id === 'openai/gpt-4.1');
+    const pricing = parseModel(model).pricing;
+    const expected = estimateCost(pricing, { promptTokens: 12000, completionTokens: 800 }, new Date()).total;
+    const r = await runCli(['ask', 'estimate openai/gpt-4.1 12000 800'], env);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`Expected cost: ${formatUsd(expected)}`);
+  });
+
+  it.each([['usage fortnight'], ['request gen-<script>alert(1)</script>'], ['frobnicate'], [`usage ${'x'.repeat(5000)}`]])(
+    'exits 2 with the expected form for "%s"',
+    async (text) => {
+      const r = await runCli(['ask', text], env);
+      expect(r.code).toBe(2);
+      expect(r.stdout.length).toBeGreaterThan(0);
+      expect(r.stdout).not.toContain('<script>');
+    },
+  );
+
+  it('exits 1 when neither OpenRouter nor the store can answer', async () => {
+    const r = await runCli(['ask', 'balance'], {
+      ...env,
+      OPENROUTER_BASE_URL: 'http://127.0.0.1:9/api/v1',
+      DATABASE_URL: 'postgres://nobody@127.0.0.1:9/none',
+    });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/unavailable|could not/i);
+  });
+
+  it('fails at start with one line naming a malformed variable', async () => {
+    const r = await runCli(['ask', 'balance'], { ...env, PORT: 'eighty' });
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain('PORT');
+  });
+
+  it('never prints a key a user pasted', async () => {
+    const r = await runCli(['ask', 'explain 401 sk-or-v1-0123456789abcdef0123456789abcdef0123'], env);
+    expect(r.stdout + r.stderr).not.toContain('0123456789abcdef0123456789abcdef0123');
+  });
+});
