@@ -213,7 +213,9 @@ export function createOpenRouterClient(config: OpenRouterClientConfig): OpenRout
       status: attempt.status,
       message: parsed?.message ?? (snippet || `HTTP ${attempt.status}`),
       ...(parsed?.code !== undefined ? { code: parsed.code } : {}),
-      ...(parsed?.metadata ? { metadata: parsed.metadata } : {}),
+      ...(parsed?.metadata
+        ? { metadata: JSON.parse(mask(JSON.stringify(parsed.metadata))) as Record<string, unknown> }
+        : {}),
       ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
     });
   }
