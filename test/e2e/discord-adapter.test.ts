@@ -3,7 +3,7 @@
  * command registration, every subcommand deferred then edited, buttons, autocomplete, the
  * context menu, pasted ids, mention safety, resume / re-identify and the 4014 intent fallback.
  */
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildCommandDefinitions, discordOptionName, LOOKUP_COMMAND } from '../../src/adapters/discord/definitions.js';
 import { createDiscordAdapter, type DiscordAdapter } from '../../src/adapters/discord/discord-adapter.js';
 import { runDiscordCli, sameDefinitions } from '../../src/adapters/discord/register.js';
@@ -16,28 +16,14 @@ import { reply } from '../../src/commands/reply.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { createMetrics } from '../../src/metrics.js';
-import type { OpenRouterClient } from '../../src/openrouter/types.js';
+import { DEMO_GENERATION_IDS } from '../../src/openrouter/simulator/seed.js';
 import { type FakeDiscord, type RecordedRequest, snowflake, startFakeDiscord } from '../support/fake-discord.js';
+import { startTestOpenRouter, TEST_NOW, type TestOpenRouter } from '../support/openrouter.js';
 
-const NOW = new Date('2026-03-02T09:15:00Z');
-const GEN_ID = 'gen-1754553763-Fo6eODcuRTI4SOm6VCIQ';
+const NOW = TEST_NOW;
+const GEN_ID = DEMO_GENERATION_IDS.simple;
 const EPHEMERAL = 64;
 type Json = Record<string, unknown>;
-
-/** A small OpenRouter stand-in; the bundled simulator replaces it once test/support/openrouter.ts exists. */
-function fakeOpenRouter(): OpenRouterClient {
-  const unavailable = () => Promise.reject(new Error('not in this test'));
-  return {
-    hasInferenceKey: false,
-    hasManagementKey: false,
-    getCredits: unavailable,
-    getCurrentKey: unavailable,
-    getGeneration: async () => null,
-    getActivity: async () => [],
-    listKeys: async () => [],
-    listModels: async () => [],
-  };
-}
 
 const pendingCommand = defineCommand({
   name: 'slowlookup',
@@ -124,6 +110,15 @@ interface Harness {
 }
 
 const running: Harness[] = [];
+let openrouter: TestOpenRouter;
+
+beforeAll(async () => {
+  openrouter = await startTestOpenRouter();
+});
+
+afterAll(async () => {
+  await openrouter.close();
+});
 
 async function startBot(
   opts: { fake?: FakeDiscord; refuseMessageContent?: boolean; commands?: readonly AnyCommand[] } = {},
@@ -141,7 +136,7 @@ async function startBot(
   const metrics = createMetrics({ defaults: false });
   const services: Services = {
     config,
-    openrouter: fakeOpenRouter(),
+    openrouter: openrouter.client,
     store: {
       available: () => false,
       get() {
