@@ -7,6 +7,7 @@ import type { ChatAdapter } from './adapters/adapter.js';
 import { createConsoleAdapter } from './adapters/console/console-adapter.js';
 import { createDiscordAdapter } from './adapters/discord/discord-adapter.js';
 import { createSlackAdapter } from './adapters/slack/slack-adapter.js';
+import { autocomplete } from './commands/autocomplete.js';
 import type { Platform, Services } from './commands/command.js';
 import { createBot, type Bot } from './commands/dispatch.js';
 import { commands } from './commands/index.js';
@@ -41,7 +42,7 @@ export function buildCore(config: Config, opts: { log?: Logger; memoryStore?: bo
     ...(config.openrouter.apiKey ? { apiKey: config.openrouter.apiKey.reveal() } : {}),
     ...(config.openrouter.managementKey ? { managementKey: config.openrouter.managementKey.reveal() } : {}),
     logger: log.child({ component: 'openrouter' }),
-    onCall: (endpoint, status, ms) => {
+    onCall: (endpoint: string, status: number | 'error', ms: number) => {
       metrics.openrouterCalls.inc({ endpoint, status: String(status) });
       metrics.openrouterSeconds.observe({ endpoint }, ms / 1000);
     },
@@ -84,7 +85,15 @@ export async function startService(
     );
   }
   if (config.discord.token) {
-    adapters.set('discord', createDiscordAdapter(config, { bot, log: log.child({ adapter: 'discord' }), metrics }));
+    adapters.set(
+      'discord',
+      createDiscordAdapter(config, {
+        bot,
+        log: log.child({ adapter: 'discord' }),
+        metrics,
+        autocomplete: (source, partial) => autocomplete(services, source, partial),
+      }),
+    );
   }
   registerHealthRoutes(http, {
     metrics,

@@ -9,7 +9,7 @@ import { insertAudit } from '../db/queries/audit.js';
 import { findGenerationIds } from '../domain/generation-id.js';
 import { MissingKeyError, OpenRouterError, StoreUnavailableError, UserError } from '../errors.js';
 import { maskSecrets } from '../secrets.js';
-import type { Actor, AnyCommand, Services } from './command.js';
+import { type Actor, type AnyCommand, defineCommand, type Services } from './command.js';
 import { parseCommandText, quote, validateArgs } from './grammar.js';
 import { errorReply, type Reply } from './reply.js';
 
@@ -37,7 +37,12 @@ export interface Bot {
   ): Promise<CommandResult>;
   /** Request ids pasted in a channel message: one reply per id (at most 3); none when there are no ids. */
   lookupPastedIds(text: string, actor: Actor): Promise<CommandResult[]>;
+  /** A button other than Share/Refresh (those re-run `value` as text): alert Acknowledge/Snooze. */
+  pressButton(action: string, value: string, actor: Actor): Promise<CommandResult>;
 }
+
+/** Handles a button press; `value` is the button's value as rendered. */
+export type ButtonHandler = (ctx: { value: string; actor: Actor; services: Services }) => Promise<Reply>;
 
 const WINDOW_MS = 60_000;
 const MAX_PASTED_IDS = 3;
@@ -101,7 +106,11 @@ function describeFailure(error: unknown): Reply {
 }
 
 /** Builds the bot core over the given commands. */
-export function createBot(services: Services, commands: readonly AnyCommand[]): Bot {
+export function createBot(
+  services: Services,
+  commands: readonly AnyCommand[],
+  buttons: Readonly<Record<string, ButtonHandler>> = {},
+): Bot {
   const allow = createRateLimiter(services.config.commandRateLimit, services.now);
   const knownSecrets = configSecrets(services.config);
 
@@ -218,6 +227,22 @@ export function createBot(services: Services, commands: readonly AnyCommand[]): 
       const validated = validateArgs(command, options);
       if (!validated.ok) return execute(command, undefined, validated, argsText, actor);
       return execute(command, validated.args, undefined, argsText, actor);
+    },
+    async pressButton(action, value, actor) {
+      const handler = buttons[action];
+      const button = defineCommand({
+        name: `button:${action}`,
+        summary: action,
+        usage: action,
+        examples: [],
+        options: {},
+        admin: () => true,
+        run: async () => {
+          if (!handler) throw new UserError('That button is no longer supported.');
+          return handler({ value, actor, services });
+        },
+      });
+      return execute(button, {}, undefined, `${action} ${value}`.slice(0, 200), actor);
     },
     async lookupPastedIds(text, actor) {
       const request = commands.find((c) => c.name === 'request');
