@@ -42,7 +42,9 @@ export function createConsoleAdapter(
   const closed = new Promise<void>((resolve) => {
     resolveClosed = resolve;
   });
-  const print = (text: string) => config.output.write(`${text}\n`);
+  const print = (text: string): void => {
+    config.output.write(`${text}\n`);
+  };
   const outstanding = new Set<Promise<void>>();
   const show = (r: Reply) => {
     print(renderText(r));
