@@ -74,6 +74,8 @@ const sleep = (ms: number, signal?: AbortSignal) =>
     signal?.addEventListener('abort', done, { once: true });
   });
 
+const CIRCUIT_PAUSE_MS = 5_000;
+
 /** 2 s, 4 s, 8 s … capped at 2 min. */
 export const backoffMs = (attempt: number) => Math.min(120_000, 2_000 * 2 ** Math.max(0, attempt - 1));
 
@@ -152,6 +154,19 @@ export function createEnrichWorker(deps: EnrichDeps, opts: EnrichOptions = {}): 
       if (error instanceof OpenRouterError && error.status === 403) {
         await settleLookup(db, { id, outcome: 'other_account', message: error.message, now: now() });
         stats.otherAccount += 1;
+        return;
+      }
+      if (error instanceof OpenRouterError && error.kind === 'circuit-open') {
+        // The client refused to call a struggling OpenRouter: nothing was looked up; wait, then retry.
+        stats.lookups -= 1;
+        pausedUntil = Math.max(pausedUntil, Date.now() + CIRCUIT_PAUSE_MS);
+        await retryLookup(db, {
+          id,
+          at: new Date(now().getTime() + CIRCUIT_PAUSE_MS),
+          now: now(),
+          message: error.message,
+          refundAttempt: true,
+        });
         return;
       }
       if (error instanceof OpenRouterError && error.status === 429) {
