@@ -1,0 +1,172 @@
+/**
+ * `alert below <usd> | runway <days> | spike [factor] | list | off [kind]`: balance alerts for a
+ * channel, and the Acknowledge / Snooze 24 h buttons of a fired alert. Changing rules needs an admin.
+ * @module
+ */
+import { acknowledge, deleteRules, listRules, setSnooze, transitionRule, upsertRule } from '../db/queries/alerts.js';
+import { ALERT_KINDS, type AlertKind } from '../db/schema.js';
+import { describeRule, parseAlertButtonValue } from '../digest/alert-message.js';
+import { ruleById } from '../digest/store.js';
+import { UserError } from '../errors.js';
+import { type Actor, defineCommand, type Services } from './command.js';
+import { channelOf } from './digest.js';
+import type { ButtonHandler } from './dispatch.js';
+import { type Reply, reply } from './reply.js';
+
+const USAGE =
+  'alert below <usd> | alert runway <days> | alert spike [factor] | alert list | alert off [below|runway|spike]';
+const ACTIONS = ['below', 'runway', 'spike', 'list', 'off'] as const;
+export const SNOOZE_MS = 24 * 3_600_000;
+export const DEFAULT_SPIKE_FACTOR = 2;
+
+const LIMITS: Record<AlertKind, { min: number; max: number; what: string }> = {
+  below: { min: 0.01, max: 1_000_000, what: 'a balance in USD, e.g. alert below 50' },
+  runway: { min: 1, max: 365, what: 'a number of days, e.g. alert runway 14' },
+  spike: { min: 1.1, max: 100, what: 'a factor over the 7-day average, e.g. alert spike 3' },
+};
+
+function threshold(kind: AlertKind, value: number | undefined): number {
+  if (value === undefined) {
+    if (kind === 'spike') return DEFAULT_SPIKE_FACTOR;
+    throw new UserError(`\`alert ${kind}\` needs ${LIMITS[kind].what}.`, USAGE);
+  }
+  const { min, max, what } = LIMITS[kind];
+  if (!(value >= min && value <= max)) {
+    throw new UserError(
+      `${value} is out of range for \`alert ${kind}\`: use ${what} (between ${min} and ${max.toLocaleString('en-US')}).`,
+      USAGE,
+    );
+  }
+  return value;
+}
+
+async function setRule(services: Services, actor: Actor, kind: AlertKind, value: number | undefined): Promise<Reply> {
+  const channel = channelOf(actor);
+  const t = threshold(kind, value);
+  await upsertRule(services.store.get().db, {
+    ...channel,
+    kind,
+    threshold: t,
+    createdBy: `${actor.platform}:${actor.userId}`,
+    now: services.now(),
+  });
+  return reply({
+    title: 'Alert set',
+    tone: 'good',
+    summary: `This channel gets an alert when the ${describeRule(kind, t)}.`,
+    notes: [
+      'Checked after every balance reading; one message per crossing, re-armed once the condition clears. Replaces this channel’s earlier alert of the same kind.',
+    ],
+    visibility: 'public',
+  });
+}
+
+async function list(services: Services, actor: Actor): Promise<Reply> {
+  const channel = channelOf(actor);
+  const rules = await listRules(services.store.get().db, channel);
+  if (rules.length === 0) {
+    return reply({
+      title: 'Alerts',
+      summary:
+        'No alerts in this channel. Set one with `alert below <usd>`, `alert runway <days>` or `alert spike [factor]`.',
+    });
+  }
+  const now = services.now();
+  return reply({
+    title: 'Alerts in this channel',
+    tables: [
+      {
+        columns: ['Alert', 'State', 'Last value'],
+        rows: rules.map((r) => [
+          describeRule(r.kind, r.threshold),
+          r.snoozedUntil && r.snoozedUntil > now
+            ? `snoozed until ${r.snoozedUntil.toISOString().slice(0, 16).replace('T', ' ')} UTC`
+            : r.state === 'fired'
+              ? `fired${r.acknowledgedBy ? ', acknowledged' : ''}`
+              : 'armed',
+          r.lastValue === null ? '—' : r.kind === 'below' ? `$${r.lastValue.toFixed(2)}` : r.lastValue.toFixed(1),
+        ]),
+      },
+    ],
+  });
+}
+
+/** `alert …`: balance alerts for this channel. */
+export const alert = defineCommand({
+  name: 'alert',
+  summary: 'Balance alerts for this channel: below, runway, spike, list, off',
+  usage: USAGE,
+  examples: ['alert below 50', 'alert runway 14', 'alert spike 3', 'alert list', 'alert off spike'],
+  options: {
+    action: { kind: 'choice', description: 'What to do', choices: ACTIONS, required: true },
+    value: { kind: 'number', description: 'USD (below), days (runway) or factor (spike)', min: 0, max: 1_000_000 },
+    kind: { kind: 'choice', description: 'For off: which alert (default all)', choices: ALERT_KINDS },
+  },
+  admin: (args) => args.action !== 'list',
+  async run({ args, actor, services }) {
+    switch (args.action) {
+      case 'below':
+      case 'runway':
+      case 'spike':
+        return setRule(services, actor, args.action, args.value);
+      case 'list':
+        return list(services, actor);
+      case 'off': {
+        const gone = await deleteRules(services.store.get().db, channelOf(actor), args.kind);
+        return reply({
+          title: 'Alerts',
+          tone: gone > 0 ? 'good' : 'neutral',
+          summary:
+            gone > 0
+              ? `Turned off ${gone} alert${gone === 1 ? '' : 's'}${args.kind ? ` (${args.kind})` : ''} in this channel.`
+              : `This channel had no ${args.kind ? `${args.kind} ` : ''}alert.`,
+          visibility: gone > 0 ? 'public' : 'ephemeral',
+        });
+      }
+    }
+  },
+});
+
+async function buttonRule(services: Services, actor: Actor, value: string) {
+  const parsed = parseAlertButtonValue(value);
+  const rule = parsed ? await ruleById(services.store.get().db, parsed.ruleId) : null;
+  if (!rule || rule.platform !== actor.platform || rule.workspaceId !== actor.workspaceId) {
+    throw new UserError('That alert no longer exists (it was turned off or replaced).');
+  }
+  return rule;
+}
+
+const who = (actor: Actor) => actor.displayName ?? actor.userId;
+
+/** Acknowledge: recorded on the rule; no change to when it fires again (after the condition clears). */
+const acknowledgeAlert: ButtonHandler = async ({ value, actor, services }) => {
+  const rule = await buttonRule(services, actor, value);
+  const now = services.now();
+  await acknowledge(services.store.get().db, rule.id, `${actor.platform}:${actor.userId}`, now);
+  return reply({
+    title: 'Alert acknowledged',
+    tone: 'good',
+    summary: `${who(actor)} acknowledged the alert (${describeRule(rule.kind, rule.threshold)}). It fires again only after the condition clears and recurs.`,
+    visibility: 'public',
+  });
+};
+
+/** Snooze: nothing is posted for 24 hours; if the condition still holds then, it fires once more. */
+const snoozeAlert: ButtonHandler = async ({ value, actor, services }) => {
+  const rule = await buttonRule(services, actor, value);
+  const db = services.store.get().db;
+  const until = new Date(services.now().getTime() + SNOOZE_MS);
+  await setSnooze(db, rule.id, until);
+  await transitionRule(db, rule.id, 'fired', 'armed');
+  return reply({
+    title: 'Alert snoozed for 24 hours',
+    summary: `${who(actor)} snoozed the alert (${describeRule(rule.kind, rule.threshold)}) until ${until.toISOString().slice(0, 16).replace('T', ' ')} UTC. If the condition still holds then, it fires once more.`,
+    visibility: 'public',
+  });
+};
+
+/** Pass to `createBot(services, commands, alertButtons)`. */
+export const alertButtons: Readonly<Record<string, ButtonHandler>> = {
+  'alert-ack': acknowledgeAlert,
+  'alert-snooze': snoozeAlert,
+};

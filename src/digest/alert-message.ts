@@ -1,0 +1,83 @@
+/**
+ * The public message of a fired balance alert, with Acknowledge and Snooze 24 h buttons, and the
+ * short reply shown after either button.
+ * @module
+ */
+import type { Reply, ReplyField } from '../commands/reply.js';
+import type { AlertRule } from '../db/queries/alerts.js';
+import type { AlertKind } from '../db/schema.js';
+import { formatUsd } from '../domain/money.js';
+
+export interface AlertReadingsView {
+  asOf: Date;
+  balance: number;
+  burnPerDay: number | null;
+  runwayDays: number | null;
+  spendToday: number | null;
+  trailingAverage: number | null;
+}
+
+function days(d: number): string {
+  return d >= 10 ? `${Math.round(d)} days` : `${d.toFixed(1)} days`;
+}
+
+/** How the rule reads in lists and messages: "balance below $50.00". */
+export function describeRule(kind: AlertKind, threshold: number): string {
+  if (kind === 'below') return `balance below ${formatUsd(threshold)}`;
+  if (kind === 'runway') return `runway under ${threshold} day${threshold === 1 ? '' : 's'}`;
+  return `daily spend over ${threshold}× the 7-day average`;
+}
+
+/** The button value: which rule and which crossing it answers. */
+export function alertButtonValue(ruleId: number, crossingNo: number): string {
+  return `${ruleId}:${crossingNo}`;
+}
+
+export function parseAlertButtonValue(value: string): { ruleId: number; crossingNo: number } | null {
+  const m = /^(\d{1,9}):(\d{1,9})$/.exec(value.trim());
+  return m ? { ruleId: Number(m[1]), crossingNo: Number(m[2]) } : null;
+}
+
+export function alertMessage(p: {
+  rule: Pick<AlertRule, 'id' | 'kind' | 'threshold'>;
+  crossingNo: number;
+  readings: AlertReadingsView;
+  value: number | null;
+}): Reply {
+  const { rule, readings: r } = p;
+  let title: string;
+  let summary: string;
+  if (rule.kind === 'below') {
+    title = `Balance below ${formatUsd(rule.threshold)}`;
+    summary = `The OpenRouter balance is ${formatUsd(r.balance)}, below the ${formatUsd(rule.threshold)} alert set for this channel.`;
+  } else if (rule.kind === 'runway') {
+    title = `Runway under ${rule.threshold} days`;
+    summary = `At the current burn rate the credits last about ${days(r.runwayDays ?? 0)}, under the ${rule.threshold}-day alert set for this channel.`;
+  } else {
+    title = 'Spend spike today';
+    summary = `Spend today (UTC) is ${formatUsd(r.spendToday ?? 0)}, ${(p.value ?? 0).toFixed(1)}× the trailing 7-day average of ${formatUsd(r.trailingAverage ?? 0)}/day (alert at ${rule.threshold}×).`;
+  }
+  const fields: ReplyField[] = [{ label: 'Balance', value: formatUsd(r.balance), inline: true }];
+  if (r.burnPerDay !== null) fields.push({ label: 'Burn rate', value: `${formatUsd(r.burnPerDay)}/day`, inline: true });
+  if (r.runwayDays !== null) {
+    const runOut = new Date(r.asOf.getTime() + r.runwayDays * 86_400_000).toISOString().slice(0, 10);
+    fields.push({ label: 'Runway', value: `${days(r.runwayDays)} → runs out ${runOut}`, inline: true });
+  }
+  const value = alertButtonValue(rule.id, p.crossingNo);
+  return {
+    title,
+    tone: rule.kind === 'spike' ? 'warning' : 'danger',
+    summary,
+    fields,
+    notes: [
+      'This alert fires once per crossing and re-arms when the condition clears. Top up at https://openrouter.ai/settings/credits',
+    ],
+    asOf: r.asOf,
+    footer: `Alert: ${describeRule(rule.kind, rule.threshold)} · /credits alert list`,
+    visibility: 'public',
+    buttons: [
+      { action: 'alert-ack', label: 'Acknowledge', value },
+      { action: 'alert-snooze', label: 'Snooze 24 h', value },
+    ],
+  };
+}
