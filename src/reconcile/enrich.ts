@@ -7,11 +7,21 @@
  * An id first seen less than `settleMs` ago is retried with backoff; an older one is unknown.
  * @module
  */
+
+import { setMaxListeners } from 'node:events';
 import type { Db } from '../db/client.js';
 import { MissingKeyError, OpenRouterError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { OpenRouterClient } from '../openrouter/types.js';
-import { type ClaimedLookup, claimLookups, completeLookup, queueState, retryLookup, settleLookup } from './store.js';
+import type { Generation, OpenRouterClient } from '../openrouter/types.js';
+import {
+  type ClaimedLookup,
+  claimLookups,
+  completeLookups,
+  queueState,
+  retryLookup,
+  settleLookup,
+  settleNotFound,
+} from './store.js';
 
 export interface EnrichOptions {
   /** Lookups in flight at once. Default 4. */
@@ -75,6 +85,8 @@ const sleep = (ms: number, signal?: AbortSignal) =>
   });
 
 const CIRCUIT_PAUSE_MS = 5_000;
+const FLUSH_AT = 200;
+const FLUSH_MS = 50;
 
 /** 2 s, 4 s, 8 s … capped at 2 min. */
 export const backoffMs = (attempt: number) => Math.min(120_000, 2_000 * 2 ** Math.max(0, attempt - 1));
@@ -100,6 +112,7 @@ export function createEnrichWorker(deps: EnrichDeps, opts: EnrichOptions = {}): 
   };
 
   let controller = new AbortController();
+  setMaxListeners(0, controller.signal);
   let loop: Promise<void> | undefined;
   let nextStart = 0;
   let pausedUntil = 0;
@@ -112,6 +125,33 @@ export function createEnrichWorker(deps: EnrichDeps, opts: EnrichOptions = {}): 
     await sleep(at - t, signal);
   }
 
+  // Answers are written in bulk, at most FLUSH_MS after they arrive: a crash inside that window is
+  // the only way an answered id gets looked up again.
+  let found: Generation[] = [];
+  let unknown: string[] = [];
+  let flushTimer: NodeJS.Timeout | undefined;
+  let flushing: Promise<void> = Promise.resolve();
+  function flush(): Promise<void> {
+    if (flushTimer) clearTimeout(flushTimer);
+    flushTimer = undefined;
+    const [g, u] = [found, unknown];
+    found = [];
+    unknown = [];
+    flushing = flushing.then(async () => {
+      await completeLookups(db, g, now());
+      await settleNotFound(db, u, now());
+    });
+    return flushing;
+  }
+  function buffered(): Promise<void> {
+    if (found.length + unknown.length >= FLUSH_AT) return flush();
+    flushTimer ??= setTimeout(
+      () => void flush().catch((error: unknown) => log?.error({ err: error }, 'lookup write failed')),
+      FLUSH_MS,
+    );
+    return Promise.resolve();
+  }
+
   async function release(id: string): Promise<void> {
     await retryLookup(db, { id, at: now(), now: now(), refundAttempt: true });
   }
@@ -122,14 +162,16 @@ export function createEnrichWorker(deps: EnrichDeps, opts: EnrichOptions = {}): 
       stats.lookups += 1;
       const g = await deps.openrouter.getGeneration(id, { budgetMs, signal });
       if (g) {
-        await completeLookup(db, g, now());
+        found.push(g);
         stats.found += 1;
+        await buffered();
         return;
       }
       const age = claim.firstSeen ? now().getTime() - claim.firstSeen.getTime() : Number.POSITIVE_INFINITY;
       if (age >= settleMs || attempts >= maxAttempts) {
-        await settleLookup(db, { id, outcome: 'not_found', message: 'not found', now: now() });
+        unknown.push(id);
         stats.notFound += 1;
+        await buffered();
       } else {
         await retryLookup(db, {
           id,
@@ -219,6 +261,7 @@ export function createEnrichWorker(deps: EnrichDeps, opts: EnrichOptions = {}): 
       }
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, claims.length) }, runner));
+    await flush();
     if (fatal) throw fatal;
     return claims.length;
   }
@@ -228,6 +271,7 @@ export function createEnrichWorker(deps: EnrichDeps, opts: EnrichOptions = {}): 
     start() {
       if (loop) return;
       controller = new AbortController();
+      setMaxListeners(0, controller.signal);
       const { signal } = controller;
       loop = (async () => {
         while (!signal.aborted) {

@@ -3,10 +3,17 @@
  * back in pages (so a million rows never sit in memory). Every function is `(db, params)`.
  * @module
  */
-import { and, eq, type SQL, sql } from 'drizzle-orm';
+import { and, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { saveGeneration } from '../db/queries/generations.js';
-import { generationLookups, type NewRequestLogRow, type RequestLogSource, requestLogs } from '../db/schema.js';
+import { excludedColumns } from '../db/queries/util.js';
+import {
+  generationLookups,
+  generations,
+  type NewRequestLogRow,
+  type RequestLogSource,
+  requestLogs,
+} from '../db/schema.js';
 import type { Generation } from '../openrouter/types.js';
 import type { LogRecord } from './parse-logs.js';
 import type { ActivityDayModel, BilledGeneration, LocalDayModel, LookupState, ReportRow, TagSpend } from './report.js';
@@ -140,6 +147,43 @@ export async function completeLookup(db: Db, g: Generation, now: Date): Promise<
     .update(generationLookups)
     .set({ status: 'done', lastError: null, updatedAt: now })
     .where(eq(generationLookups.id, g.id));
+}
+
+/** Stores many published generations and closes their lookups, in two statements. */
+export async function completeLookups(db: Db, gens: readonly Generation[], now: Date): Promise<void> {
+  if (gens.length === 0) return;
+  const byId = new Map(gens.map((g) => [g.id, g]));
+  const rows = [...byId.values()].map((g) => {
+    const { raw, ...data } = g;
+    const createdAt = new Date(g.createdAt);
+    return {
+      id: g.id,
+      model: g.model,
+      providerName: g.providerName,
+      totalCost: g.totalCost,
+      createdAt: Number.isNaN(createdAt.getTime()) ? null : createdAt,
+      fetchedAt: now,
+      data: data as unknown as Record<string, unknown>,
+      raw,
+    };
+  });
+  await db
+    .insert(generations)
+    .values(rows)
+    .onConflictDoUpdate({ target: generations.id, set: excludedColumns(generations, ['id']) });
+  await db
+    .update(generationLookups)
+    .set({ status: 'done', lastError: null, updatedAt: now })
+    .where(inArray(generationLookups.id, [...byId.keys()]));
+}
+
+/** Closes many lookups as unknown to OpenRouter. */
+export async function settleNotFound(db: Db, ids: readonly string[], now: Date): Promise<void> {
+  if (ids.length === 0) return;
+  await db
+    .update(generationLookups)
+    .set({ status: 'not_found', lastError: 'not found', updatedAt: now })
+    .where(and(inArray(generationLookups.id, [...ids]), eq(generationLookups.status, 'queued')));
 }
 
 /** Closes a lookup without an answer: unknown to OpenRouter, another account's, or given up. */
