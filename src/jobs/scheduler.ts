@@ -1,0 +1,119 @@
+/**
+ * The service's clock-driven work, on croner: due digests every minute; a credits snapshot every
+ * SYNC_CREDITS_MINUTES followed by the alert check; keys and activity every SYNC_ACTIVITY_MINUTES.
+ * Each job runs under a Postgres advisory lock, so one replica at a time does it (the digest ledger
+ * and the alert transitions stay exactly-once without the lock; the lock saves duplicate work).
+ * Time comes from `services.now`, so tests drive the jobs with `runNow`.
+ * @module
+ */
+import { hostname } from 'node:os';
+import { Cron } from 'croner';
+import type { ChatAdapter } from '../adapters/adapter.js';
+import type { Platform, Services } from '../commands/command.js';
+import type { Logger } from '../logger.js';
+import { type AlertCheckSummary, checkAlerts } from './alert-check.js';
+import { type DigestRunSummary, runDueDigests } from './digest-run.js';
+import { syncOnce } from './sync.js';
+
+export type JobName = 'digests' | 'credits' | 'activity';
+
+export interface SchedulerOptions {
+  services: Services;
+  adapters: ReadonlyMap<Platform, ChatAdapter>;
+  log: Logger;
+  /** Recorded on digest claims. Default `host:pid`. */
+  owner?: string;
+  /** Replaces `services.now` for the jobs. */
+  now?: () => Date;
+}
+
+export interface Scheduler {
+  start(): void;
+  /** Stops the timers and waits for running jobs. */
+  stop(): Promise<void>;
+  /** Runs one job now (under its lock); `ran: false` when another runner holds it or the store is down. */
+  runNow(job: 'digests'): Promise<{ ran: boolean; value?: DigestRunSummary }>;
+  runNow(job: 'credits'): Promise<{ ran: boolean; value?: AlertCheckSummary | null }>;
+  runNow(job: 'activity'): Promise<{ ran: boolean; value?: unknown }>;
+}
+
+const LOCK_PREFIX = 'credits-bot:job:';
+
+export function createScheduler(opts: SchedulerOptions): Scheduler {
+  const services: Services = opts.now ? { ...opts.services, now: opts.now } : opts.services;
+  const owner = opts.owner ?? `${hostname()}:${process.pid}`;
+  const log = opts.log;
+  const running = new Set<Promise<unknown>>();
+  let crons: Cron[] = [];
+
+  const jobs: Record<JobName, () => Promise<unknown>> = {
+    digests: () => runDueDigests({ services, adapters: opts.adapters, at: services.now(), owner }),
+    credits: async () => {
+      const { db } = services.store.get();
+      const sync = await syncOnce({
+        db,
+        openrouter: services.openrouter,
+        now: services.now,
+        logger: log,
+        parts: ['credits'],
+      });
+      if (!sync.credits) return null;
+      return checkAlerts({ services, adapters: opts.adapters });
+    },
+    activity: () =>
+      syncOnce({
+        db: services.store.get().db,
+        openrouter: services.openrouter,
+        now: services.now,
+        logger: log,
+        parts: ['keys', 'activity'],
+      }),
+  };
+
+  async function runNow(job: JobName): Promise<{ ran: boolean; value?: unknown }> {
+    if (!services.store.available()) {
+      log.debug({ job }, 'store unavailable; job skipped');
+      return { ran: false };
+    }
+    const work = services.store
+      .get()
+      .withAdvisoryLock(`${LOCK_PREFIX}${job}`, jobs[job])
+      .catch((error: unknown) => {
+        log.error({ err: error, job }, 'scheduled job failed');
+        return { ran: true };
+      });
+    running.add(work);
+    try {
+      return await work;
+    } finally {
+      running.delete(work);
+    }
+  }
+
+  function every(minutes: number, job: JobName): Cron {
+    return new Cron('* * * * *', { interval: minutes * 60, protect: true, unref: true }, async () => {
+      await runNow(job);
+    });
+  }
+
+  return {
+    start() {
+      if (crons.length > 0) return;
+      const { syncCreditsMinutes, syncActivityMinutes } = services.config;
+      crons = [
+        new Cron('* * * * *', { protect: true, unref: true }, async () => {
+          await runNow('digests');
+        }),
+        every(syncCreditsMinutes, 'credits'),
+        every(syncActivityMinutes, 'activity'),
+      ];
+      log.info({ syncCreditsMinutes, syncActivityMinutes, owner }, 'scheduler started');
+    },
+    async stop() {
+      for (const c of crons) c.stop();
+      crons = [];
+      await Promise.allSettled([...running]);
+    },
+    runNow: runNow as Scheduler['runNow'],
+  };
+}
