@@ -25,7 +25,7 @@ const BACKEND = URL ? 'postgres' : 'pglite';
 const MIN = 60_000;
 
 /** A chat platform as the adapters present it: posts are visible; a dedupe key finds an earlier post. */
-export function recordingAdapter(name: Platform = 'slack') {
+function recordingAdapter(name: Platform = 'slack') {
   const posts: { target: PostTarget; reply: Reply; key?: string; id: string }[] = [];
   let failNext = 0;
   const adapter: ChatAdapter & { posts: typeof posts; failNext(n: number): void } = {
