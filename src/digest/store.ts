@@ -3,7 +3,7 @@
  * `DigestInputs`. Queries the shared query modules lack live here.
  * @module
  */
-import { and, asc, desc, eq, gte, inArray, lt, ne, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, lt, ne, or, sql } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Db } from '../db/client.js';
 import { modelsFirstSeen, usageBreakdown } from '../db/queries/activity.js';
@@ -170,7 +170,7 @@ export async function claimRetryableEvent(
       and(
         eq(alertEvents.ruleId, ruleId),
         eq(alertEvents.crossingNo, crossingNo),
-        sql`(${alertEvents.status} = 'failed' or (${alertEvents.status} = 'pending' and ${alertEvents.firedAt} < ${stale}))`,
+        or(eq(alertEvents.status, 'failed'), and(eq(alertEvents.status, 'pending'), lt(alertEvents.firedAt, stale))),
       ),
     )
     .returning();
