@@ -1,0 +1,303 @@
+/**
+ * End to end: subscriptions made through the bot, a digest due on Monday 09:00 Europe/Berlin, the
+ * window synced from the bundled OpenRouter simulator, then posted through the real Slack adapter
+ * (Bolt against the fake Slack: message + chart upload with alt text) and the real Discord adapter
+ * (discord.js against the fake Discord: embed + attached PNG). Exactly once across reruns and a
+ * crash between posting and recording.
+ */
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ChatAdapter } from '../../src/adapters/adapter.js';
+import { createDiscordAdapter, type DiscordAdapter } from '../../src/adapters/discord/discord-adapter.js';
+import { createSlackAdapter, type SlackAdapter } from '../../src/adapters/slack/slack-adapter.js';
+import { alert, alertButtons } from '../../src/commands/alert.js';
+import type { Actor, Platform, Services } from '../../src/commands/command.js';
+import { digest } from '../../src/commands/digest.js';
+import { createBot } from '../../src/commands/dispatch.js';
+import { loadConfig } from '../../src/config.js';
+import { createDb, type DbHandle } from '../../src/db/client.js';
+import { migrate } from '../../src/db/migrate.js';
+import { ALL_TABLES, digestDeliveries } from '../../src/db/schema.js';
+import { createHttpServer, type HttpServer } from '../../src/http/server.js';
+import { runDueDigests } from '../../src/jobs/digest-run.js';
+import { createLogger } from '../../src/logger.js';
+import { createMetrics } from '../../src/metrics.js';
+import { createDemoSeed, DEMO_KEYS } from '../../src/openrouter/simulator/seed.js';
+import { addActivity, type SimActivity, setCredits, sha256Hex } from '../../src/openrouter/simulator/state.js';
+import { type FakeDiscord, startFakeDiscord } from '../support/fake-discord.js';
+import { type FakeSlack, startFakeSlack, TEAM_ID } from '../support/fake-slack.js';
+import { startTestOpenRouter, type TestOpenRouter } from '../support/openrouter.js';
+
+/** Monday 23 Nov 2026, 08:05 UTC = 09:05 in Berlin: the digest for 16–22 Nov is due. */
+const NOW = new Date('2026-11-23T08:05:00Z');
+const SLACK_CHANNEL = 'C0DIGEST';
+const A = 'openai/gpt-4.1';
+const B = 'deepseek/deepseek-chat-v3.1'; // the demo seed says it expires in 21 days
+const C = 'qwen/qwen3-coder';
+
+function day(d: string, keySecret: string, model: string, usage: number): SimActivity {
+  return {
+    keyHash: sha256Hex(keySecret),
+    date: d,
+    model,
+    permaslug: model,
+    endpointId: `${model}-ep`,
+    providerName: 'SimProvider',
+    usage,
+    byokUsageInference: 0,
+    requests: 10,
+    promptTokens: 1000,
+    completionTokens: 100,
+    reasoningTokens: 0,
+  };
+}
+
+function dates(from: string, to: string): string[] {
+  const out: string[] = [];
+  for (let t = Date.parse(from); t < Date.parse(to); t += 86_400_000) out.push(new Date(t).toISOString().slice(0, 10));
+  return out;
+}
+
+/** Previous week: A $10/day (production), B $2/day (staging). This week: A $12/day with $40 on the 19th, B $5/day, C $3/day from the 20th. */
+function seed() {
+  const s = createDemoSeed(NOW);
+  s.activity = [];
+  const prod = DEMO_KEYS.production;
+  const staging = DEMO_KEYS.staging;
+  for (const d of dates('2026-11-09', '2026-11-16')) addActivity(s, [day(d, prod, A, 10), day(d, staging, B, 2)]);
+  for (const d of dates('2026-11-16', '2026-11-23')) {
+    addActivity(s, [day(d, prod, A, d === '2026-11-19' ? 40 : 12), day(d, staging, B, 5)]);
+    if (d >= '2026-11-20') addActivity(s, day(d, prod, C, 3));
+  }
+  setCredits(s, { totalCredits: 1000, totalUsage: 900 });
+  return s;
+}
+
+interface Harness {
+  db: DbHandle;
+  services: Services;
+  clock: { now: Date };
+  slack: SlackAdapter;
+  discord: DiscordAdapter;
+  fakeSlack: FakeSlack;
+  fakeDiscord: FakeDiscord;
+  http: HttpServer;
+  openrouter: TestOpenRouter;
+  adapters: Map<Platform, ChatAdapter>;
+  bot: ReturnType<typeof createBot>;
+}
+
+let h: Harness;
+
+beforeAll(async () => {
+  const url = process.env.TEST_DATABASE_URL;
+  const db = url ? await createDb({ databaseUrl: url, max: 4 }) : await createDb({ memory: true });
+  await migrate(db);
+  await db.db.execute(sql.raw(`truncate ${ALL_TABLES.join(', ')} restart identity cascade`));
+  const openrouter = await startTestOpenRouter({ now: NOW, seed: seed() });
+  const fakeSlack = await startFakeSlack();
+  const fakeDiscord = await startFakeDiscord({ refuseMessageContent: false });
+  const config = loadConfig({
+    OPENROUTER_BASE_URL: openrouter.sim.url,
+    SLACK_BOT_TOKEN: 'xoxb-1111-2222-test-token',
+    SLACK_SIGNING_SECRET: 'test-signing-secret-0123456789',
+    SLACK_API_URL: fakeSlack.apiUrl,
+    DISCORD_TOKEN: 'fake.discord.token-abcd',
+    DISCORD_API_URL: fakeDiscord.apiUrl,
+    DISCORD_GUILD_ID: fakeDiscord.guildId,
+    BOT_ADMINS: `slack:UADMIN1,discord:${fakeDiscord.alice.id}`,
+    COMMAND_RATE_LIMIT: '1000',
+  });
+  const log = createLogger({ level: 'silent' });
+  const metrics = createMetrics({ defaults: false });
+  const clock = { now: new Date('2026-11-20T10:00:00Z') };
+  const services: Services = {
+    config,
+    openrouter: openrouter.client,
+    store: { available: () => true, get: () => db },
+    log,
+    metrics,
+    now: () => clock.now,
+  };
+  const bot = createBot(services, [digest, alert], alertButtons);
+  const http = createHttpServer({ host: '127.0.0.1', port: 0, log });
+  const slack = createSlackAdapter(config, {
+    bot,
+    log,
+    metrics,
+    http,
+    tuning: { webApiRetries: 0, perChannelIntervalMs: 10 },
+  });
+  const discord = createDiscordAdapter(config, { bot, log, metrics });
+  await http.start();
+  await slack.start();
+  await discord.start();
+  const adapters = new Map<Platform, ChatAdapter>([
+    ['slack', slack],
+    ['discord', discord],
+  ]);
+  h = { db, services, clock, slack, discord, fakeSlack, fakeDiscord, http, openrouter, adapters, bot };
+});
+
+afterAll(async () => {
+  if (!h) return;
+  await h.discord.stop();
+  await h.slack.stop();
+  await h.http.stop();
+  await h.fakeDiscord.close();
+  await h.fakeSlack.close();
+  await h.openrouter.close();
+  await h.db.close();
+});
+
+const slackAdmin = (): Actor => ({
+  platform: 'slack',
+  userId: 'UADMIN1',
+  workspaceId: TEAM_ID,
+  channelId: SLACK_CHANNEL,
+});
+const discordAdmin = (): Actor => ({
+  platform: 'discord',
+  userId: h.fakeDiscord.alice.id,
+  workspaceId: h.fakeDiscord.guildId,
+  channelId: h.fakeDiscord.channelId,
+});
+
+type Json = Record<string, unknown>;
+
+describe('weekly digest through Slack and Discord', () => {
+  it('subscribes both channels (admins only) and lists them', async () => {
+    const denied = await h.bot.runText('digest subscribe', { ...slackAdmin(), userId: 'UNOBODY' });
+    expect(denied.outcome).toBe('denied');
+    const s = await h.bot.runText('digest subscribe monday 09:00 Europe/Berlin', slackAdmin());
+    expect(s.outcome).toBe('ok');
+    expect(s.reply.summary).toBe('This channel gets the weekly spend digest every Monday at 09:00 (Europe/Berlin).');
+    expect(s.reply.fields?.[0]?.value).toBe('Mon, 23 Nov 2026, 09:00');
+    expect(s.reply.fields?.[1]?.value).toBe('UTC days 16–22 Nov 2026');
+    const d = await h.bot.runCommand(
+      'digest',
+      { action: 'subscribe', weekday: 'mon', time: '9:00', timezone: 'europe/berlin' },
+      discordAdmin(),
+    );
+    expect(d.outcome).toBe('ok');
+    expect(d.reply.summary).toContain('every Monday at 09:00 (Europe/Berlin)');
+    const bad = await h.bot.runText('digest subscribe monday 25:00', slackAdmin());
+    expect(bad.reply.summary).toContain('is not a time of day');
+    const listed = await h.bot.runText('digest list', { ...slackAdmin(), userId: 'UNOBODY' });
+    expect(listed.reply.tables?.[0]?.rows).toEqual([
+      ['#C0DIGEST', 'Monday at 09:00 (Europe/Berlin)', 'Mon, 23 Nov 2026, 09:00', 'UADMIN1'],
+    ]);
+  });
+
+  it('nothing is due before 09:00 Berlin', async () => {
+    h.clock.now = new Date('2026-11-23T07:59:00Z');
+    const r = await runDueDigests({ services: h.services, adapters: h.adapters, at: h.clock.now, owner: 'e2e' });
+    expect(r.due).toBe(0);
+  });
+
+  it('syncs the window from OpenRouter and posts the digest with its chart on both platforms, once', async () => {
+    h.clock.now = NOW;
+    const r = await runDueDigests({ services: h.services, adapters: h.adapters, at: NOW, owner: 'e2e' });
+    expect(r.results.map((x) => [x.platform, x.outcome, x.window.from, x.window.to])).toEqual([
+      ['slack', 'sent', '2026-11-16', '2026-11-23'],
+      ['discord', 'sent', '2026-11-16', '2026-11-23'],
+    ]);
+    await h.slack.idle();
+
+    // Slack: the message (with the dedupe metadata), then the chart uploaded in its thread with alt text.
+    const posts = h.fakeSlack.callsTo('chat.postMessage');
+    expect(posts).toHaveLength(1);
+    const text = JSON.stringify([posts[0]?.body.text, posts[0]?.body.blocks]);
+    expect(text).toContain('Weekly OpenRouter spend, 16–22 Nov 2026');
+    expect(text).toContain('$156.00');
+    expect(text).toContain('+86%');
+    expect(text).toContain('$100.00'); // balance
+    expect(text).toContain('Spike on 2026-11-19');
+    expect(text).toContain('New this week: qwen/qwen3-coder.');
+    expect(text).toContain('More than doubled: deepseek/deepseek-chat-v3.1');
+    expect(text).toContain('deepseek/deepseek-chat-v3.1 expires on 2026-12-14');
+    expect(text).toContain('Window: UTC days 2026-11-16 to 2026-11-22');
+    expect(JSON.stringify(posts[0]?.body.metadata)).toContain('digest:1:2026-11-16');
+    const getUrl = h.fakeSlack.callsTo('files.getUploadURLExternal');
+    expect(getUrl).toHaveLength(1);
+    expect(getUrl[0]?.body.filename).toBe('spend-2026-11-16.png');
+    expect(String(getUrl[0]?.body.alt_text)).toMatch(
+      /^Stacked bar chart of daily OpenRouter spend from 2026-11-16 to 2026-11-22/,
+    );
+    expect(Number(getUrl[0]?.body.length)).toBeGreaterThan(5_000);
+    expect(h.fakeSlack.callsTo('upload')).toHaveLength(1);
+    const complete = h.fakeSlack.callsTo('files.completeUploadExternal');
+    expect(complete[0]?.body.channel_id).toBe(SLACK_CHANNEL);
+
+    // Discord: one channel message with the embed and the PNG attached (multipart), and a nonce.
+    const messages = h.fakeDiscord.requests.filter(
+      (q) => q.method === 'POST' && q.path.endsWith(`/channels/${h.fakeDiscord.channelId}/messages`),
+    );
+    expect(messages).toHaveLength(1);
+    const body = messages[0]?.body as Json & { embeds: Json[]; _files: string[] };
+    expect(body._files).toEqual(['files[0]']);
+    expect(body.embeds[0]?.title).toBe('Weekly OpenRouter spend, 16–22 Nov 2026');
+    expect((body.embeds[0]?.image as Json).url).toBe('attachment://spend-2026-11-16.png');
+    expect(JSON.stringify(body.attachments)).toContain('Stacked bar chart of daily OpenRouter spend');
+    expect(body.nonce).toBeTruthy();
+    expect(body.enforce_nonce).toBe(true);
+
+    const rows = await h.db.db.select().from(digestDeliveries);
+    expect(rows.map((x) => [x.status, x.messageId !== null])).toEqual([
+      ['sent', true],
+      ['sent', true],
+    ]);
+
+    const again = await runDueDigests({ services: h.services, adapters: h.adapters, at: NOW, owner: 'e2e-2' });
+    expect(again.due).toBe(0);
+    expect(h.fakeSlack.callsTo('chat.postMessage')).toHaveLength(1);
+  });
+
+  it('a crash between posting and recording on Slack: the takeover finds the message, no second post', async () => {
+    const next = new Date('2026-11-30T08:05:00Z');
+    h.openrouter.sim.setNow(next);
+    for (const d of dates('2026-11-23', '2026-11-30'))
+      addActivity(h.openrouter.sim.state, day(d, DEMO_KEYS.production, A, 7));
+    await h.db.db.execute(sql`update digest_subscriptions set active = false where platform = 'discord'`);
+    const slackOnly = new Map<Platform, ChatAdapter>([['slack', h.slack]]);
+    const before = h.fakeSlack.callsTo('chat.postMessage').length;
+    h.clock.now = next;
+    await expect(
+      runDueDigests({
+        services: h.services,
+        adapters: slackOnly,
+        at: next,
+        owner: 'crashy',
+        hooks: {
+          afterSend: () => {
+            throw new Error('killed');
+          },
+        },
+      }),
+    ).rejects.toThrow('aborted by a hook');
+    await h.slack.idle();
+    expect(h.fakeSlack.callsTo('chat.postMessage').length).toBe(before + 1);
+    const early = await runDueDigests({ services: h.services, adapters: slackOnly, at: next, owner: 'survivor' });
+    expect(early.results.map((x) => x.outcome)).toEqual(['not-claimed']); // the dead claim's lease still holds
+    h.clock.now = new Date(next.getTime() + 11 * 60_000);
+    const r = await runDueDigests({ services: h.services, adapters: slackOnly, at: next, owner: 'survivor' });
+    expect(r.results.map((x) => [x.outcome, x.window.from])).toEqual([['deduplicated', '2026-11-23']]);
+    await h.slack.idle();
+    expect(h.fakeSlack.callsTo('chat.postMessage').length).toBe(before + 1);
+    const [row] = await h.db.db.select().from(digestDeliveries).where(sql`window_start = '2026-11-23'`);
+    expect(row).toMatchObject({ status: 'sent', claimedBy: 'survivor', attempts: 2 });
+  });
+
+  it('preview posts the most recent complete window now, without recording it', async () => {
+    h.clock.now = new Date('2026-11-23T12:00:00Z');
+    const before = (await h.db.db.select().from(digestDeliveries)).length;
+    const p = await h.bot.runText('digest preview', { ...slackAdmin(), userId: 'UNOBODY' });
+    expect(p.outcome).toBe('ok');
+    expect(p.reply.visibility).toBe('public');
+    expect(p.reply.title).toBe('Preview: Weekly OpenRouter spend, 16–22 Nov 2026');
+    expect(p.reply.image?.contentType).toBe('image/png');
+    expect((await h.db.db.select().from(digestDeliveries)).length).toBe(before);
+    const stop = await h.bot.runText('digest unsubscribe', slackAdmin());
+    expect(stop.reply.summary).toBe('This channel no longer gets the weekly digest.');
+  });
+});
