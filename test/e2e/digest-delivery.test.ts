@@ -237,7 +237,7 @@ describe('weekly digest through Slack and Discord', () => {
     const body = messages[0]?.body as Json & { embeds: Json[]; _files: string[] };
     expect(body._files).toEqual(['files[0]']);
     expect(body.embeds[0]?.title).toBe('Weekly OpenRouter spend, 16–22 Nov 2026');
-    expect((body.embeds[0]?.image as Json).url).toBe('attachment://spend-2026-11-16.png');
+    expect(JSON.stringify(body.embeds[0]?.image)).toBe(JSON.stringify({ url: 'attachment://spend-2026-11-16.png' }));
     expect(JSON.stringify(body.attachments)).toContain('Stacked bar chart of daily OpenRouter spend');
     expect(body.nonce).toBeTruthy();
     expect(body.enforce_nonce).toBe(true);
