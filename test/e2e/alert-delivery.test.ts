@@ -1,0 +1,198 @@
+/**
+ * End to end: `alert below` set through the bot in a Slack and a Discord channel; the scheduler's
+ * credits job takes a snapshot from the bundled OpenRouter simulator and evaluates the rules; the
+ * alert goes out once per crossing through the real Slack adapter (Bolt against the fake Slack, with
+ * Acknowledge / Snooze buttons) and the real Discord adapter (discord.js against the fake Discord),
+ * and re-arms when the balance is topped up.
+ */
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ChatAdapter } from '../../src/adapters/adapter.js';
+import { createDiscordAdapter, type DiscordAdapter } from '../../src/adapters/discord/discord-adapter.js';
+import { createSlackAdapter, type SlackAdapter } from '../../src/adapters/slack/slack-adapter.js';
+import { alert, alertButtons } from '../../src/commands/alert.js';
+import type { Actor, Platform, Services } from '../../src/commands/command.js';
+import { createBot } from '../../src/commands/dispatch.js';
+import { loadConfig } from '../../src/config.js';
+import { createDb, type DbHandle } from '../../src/db/client.js';
+import { migrate } from '../../src/db/migrate.js';
+import { ALL_TABLES, alertEvents, alertRules } from '../../src/db/schema.js';
+import { createHttpServer, type HttpServer } from '../../src/http/server.js';
+import { createScheduler, type Scheduler } from '../../src/jobs/scheduler.js';
+import { createLogger } from '../../src/logger.js';
+import { createMetrics } from '../../src/metrics.js';
+import { createDemoSeed } from '../../src/openrouter/simulator/seed.js';
+import { setCredits } from '../../src/openrouter/simulator/state.js';
+import { type FakeDiscord, startFakeDiscord } from '../support/fake-discord.js';
+import { type FakeSlack, startFakeSlack, TEAM_ID } from '../support/fake-slack.js';
+import { startTestOpenRouter, type TestOpenRouter } from '../support/openrouter.js';
+
+const NOW = new Date('2026-11-24T15:00:00Z');
+const SLACK_CHANNEL = 'C0ALERTS';
+
+interface Harness {
+  db: DbHandle;
+  clock: { now: Date };
+  slack: SlackAdapter;
+  discord: DiscordAdapter;
+  fakeSlack: FakeSlack;
+  fakeDiscord: FakeDiscord;
+  http: HttpServer;
+  openrouter: TestOpenRouter;
+  scheduler: Scheduler;
+  bot: ReturnType<typeof createBot>;
+}
+
+let h: Harness;
+
+beforeAll(async () => {
+  const url = process.env.TEST_DATABASE_URL;
+  const db = url ? await createDb({ databaseUrl: url, max: 4 }) : await createDb({ memory: true });
+  await migrate(db);
+  await db.db.execute(sql.raw(`truncate ${ALL_TABLES.join(', ')} restart identity cascade`));
+  const seed = createDemoSeed(NOW);
+  setCredits(seed, { totalCredits: 1000, totalUsage: 940 });
+  // Snapshots here are seconds apart; the client's 15 s cache of /credits would hide the changes.
+  const openrouter = await startTestOpenRouter({ now: NOW, seed, client: { cacheTtlMs: { credits: 0 } } });
+  const fakeSlack = await startFakeSlack();
+  const fakeDiscord = await startFakeDiscord({ refuseMessageContent: false });
+  const config = loadConfig({
+    OPENROUTER_BASE_URL: openrouter.sim.url,
+    SLACK_BOT_TOKEN: 'xoxb-1111-2222-test-token',
+    SLACK_SIGNING_SECRET: 'test-signing-secret-0123456789',
+    SLACK_API_URL: fakeSlack.apiUrl,
+    DISCORD_TOKEN: 'fake.discord.token-abcd',
+    DISCORD_API_URL: fakeDiscord.apiUrl,
+    DISCORD_GUILD_ID: fakeDiscord.guildId,
+    BOT_ADMINS: `slack:UADMIN1,discord:${fakeDiscord.alice.id}`,
+    COMMAND_RATE_LIMIT: '1000',
+  });
+  const log = createLogger({ level: 'silent' });
+  const metrics = createMetrics({ defaults: false });
+  const clock = { now: NOW };
+  const services: Services = {
+    config,
+    openrouter: openrouter.client,
+    store: { available: () => true, get: () => db },
+    log,
+    metrics,
+    now: () => clock.now,
+  };
+  const bot = createBot(services, [alert], alertButtons);
+  const http = createHttpServer({ host: '127.0.0.1', port: 0, log });
+  const slack = createSlackAdapter(config, {
+    bot,
+    log,
+    metrics,
+    http,
+    tuning: { webApiRetries: 0, perChannelIntervalMs: 10 },
+  });
+  const discord = createDiscordAdapter(config, { bot, log, metrics });
+  await http.start();
+  await slack.start();
+  await discord.start();
+  const adapters = new Map<Platform, ChatAdapter>([
+    ['slack', slack],
+    ['discord', discord],
+  ]);
+  const scheduler = createScheduler({ services, adapters, log, owner: 'e2e' });
+  h = { db, clock, slack, discord, fakeSlack, fakeDiscord, http, openrouter, scheduler, bot };
+});
+
+afterAll(async () => {
+  if (!h) return;
+  await h.scheduler.stop();
+  await h.discord.stop();
+  await h.slack.stop();
+  await h.http.stop();
+  await h.fakeDiscord.close();
+  await h.fakeSlack.close();
+  await h.openrouter.close();
+  await h.db.close();
+});
+
+const slackAdmin = (): Actor => ({
+  platform: 'slack',
+  userId: 'UADMIN1',
+  displayName: 'ada',
+  workspaceId: TEAM_ID,
+  channelId: SLACK_CHANNEL,
+});
+const discordAdmin = (): Actor => ({
+  platform: 'discord',
+  userId: h.fakeDiscord.alice.id,
+  workspaceId: h.fakeDiscord.guildId,
+  channelId: h.fakeDiscord.channelId,
+});
+
+function discordPosts() {
+  return h.fakeDiscord.requests.filter(
+    (q) => q.method === 'POST' && q.path.endsWith(`/channels/${h.fakeDiscord.channelId}/messages`),
+  );
+}
+
+async function snapshot(totalUsage: number): Promise<void> {
+  setCredits(h.openrouter.sim.state, { totalUsage });
+  h.clock.now = new Date(h.clock.now.getTime() + 5 * 60_000);
+  h.openrouter.sim.setNow(h.clock.now);
+  const r = await h.scheduler.runNow('credits');
+  expect(r.ran).toBe(true);
+  await h.slack.idle();
+}
+
+describe('balance alerts through Slack and Discord', () => {
+  it('fires once per crossing on both platforms, with Acknowledge and Snooze buttons', async () => {
+    expect((await h.bot.runText('alert below 50', slackAdmin())).outcome).toBe('ok');
+    expect((await h.bot.runCommand('alert', { action: 'below', value: 50 }, discordAdmin())).outcome).toBe('ok');
+
+    await snapshot(940); // balance $60
+    expect(h.fakeSlack.callsTo('chat.postMessage')).toHaveLength(0);
+    expect(discordPosts()).toHaveLength(0);
+
+    await snapshot(960); // balance $40: crossing
+    const posts = h.fakeSlack.callsTo('chat.postMessage');
+    expect(posts).toHaveLength(1);
+    const text = JSON.stringify([posts[0]?.body.text, posts[0]?.body.blocks]);
+    expect(text).toContain('Balance below $50.00');
+    expect(text).toContain('The OpenRouter balance is $40.00');
+    const actions = JSON.stringify(posts[0]?.body.blocks);
+    expect(actions).toContain('"action_id":"alert-ack"');
+    expect(actions).toContain('"action_id":"alert-snooze"');
+    expect(JSON.stringify(posts[0]?.body.metadata)).toContain('alert:1:1');
+    const discord = discordPosts();
+    expect(discord).toHaveLength(1);
+    expect(JSON.stringify(discord[0]?.body)).toContain('Balance below $50.00');
+
+    await snapshot(965); // still below: no second message
+    await snapshot(952); // $48, inside the band: still fired
+    expect(h.fakeSlack.callsTo('chat.postMessage')).toHaveLength(1);
+    expect(discordPosts()).toHaveLength(1);
+    const events = await h.db.db.select().from(alertEvents);
+    expect(events.map((e) => e.status)).toEqual(['sent', 'sent']);
+  });
+
+  it('acknowledge persists; a top-up re-arms; the next crossing fires again; snooze holds it for 24 hours', async () => {
+    const value = `${1}:${1}`;
+    const ack = await h.bot.pressButton('alert-ack', value, slackAdmin());
+    expect(ack.reply.title).toBe('Alert acknowledged');
+    const [slackRule] = await h.db.db.select().from(alertRules).where(sql`platform = 'slack'`);
+    expect(slackRule?.acknowledgedBy).toBe('slack:UADMIN1');
+
+    await snapshot(700); // topped up: $300
+    const rearmed = await h.db.db.select().from(alertRules);
+    expect(rearmed.map((r) => r.state)).toEqual(['armed', 'armed']);
+
+    await snapshot(970); // $30: second crossing
+    expect(h.fakeSlack.callsTo('chat.postMessage')).toHaveLength(2);
+    expect(discordPosts()).toHaveLength(2);
+
+    const snooze = await h.bot.pressButton('alert-snooze', '2:2', discordAdmin());
+    expect(snooze.reply.title).toBe('Alert snoozed for 24 hours');
+    await snapshot(975);
+    expect(discordPosts()).toHaveLength(2);
+    h.clock.now = new Date(h.clock.now.getTime() + 24 * 3_600_000);
+    await snapshot(975); // snooze over, still below: reminded once on Discord only
+    expect(discordPosts()).toHaveLength(3);
+    expect(h.fakeSlack.callsTo('chat.postMessage')).toHaveLength(2);
+  });
+});
