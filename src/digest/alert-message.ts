@@ -6,7 +6,7 @@
 import type { Reply, ReplyField } from '../commands/reply.js';
 import type { AlertRule } from '../db/queries/alerts.js';
 import type { AlertKind } from '../db/schema.js';
-import { formatUsd } from '../domain/money.js';
+import { formatDays, formatUsd } from '../domain/money.js';
 
 export interface AlertReadingsView {
   asOf: Date;
@@ -15,10 +15,6 @@ export interface AlertReadingsView {
   runwayDays: number | null;
   spendToday: number | null;
   trailingAverage: number | null;
-}
-
-function days(d: number): string {
-  return d >= 10 ? `${Math.round(d)} days` : `${d.toFixed(1)} days`;
 }
 
 /** How the rule reads in lists and messages: "balance below $50.00". */
@@ -52,7 +48,7 @@ export function alertMessage(p: {
     summary = `The OpenRouter balance is ${formatUsd(r.balance)}, below the ${formatUsd(rule.threshold)} alert set for this channel.`;
   } else if (rule.kind === 'runway') {
     title = `Runway under ${rule.threshold} days`;
-    summary = `At the current burn rate the credits last about ${days(r.runwayDays ?? 0)}, under the ${rule.threshold}-day alert set for this channel.`;
+    summary = `At the current burn rate the credits last about ${formatDays(r.runwayDays ?? 0)}, under the ${rule.threshold}-day alert set for this channel.`;
   } else {
     title = 'Spend spike today';
     summary = `Spend today (UTC) is ${formatUsd(r.spendToday ?? 0)}, ${(p.value ?? 0).toFixed(1)}× the trailing 7-day average of ${formatUsd(r.trailingAverage ?? 0)}/day (alert at ${rule.threshold}×).`;
@@ -61,7 +57,7 @@ export function alertMessage(p: {
   if (r.burnPerDay !== null) fields.push({ label: 'Burn rate', value: `${formatUsd(r.burnPerDay)}/day`, inline: true });
   if (r.runwayDays !== null) {
     const runOut = new Date(r.asOf.getTime() + r.runwayDays * 86_400_000).toISOString().slice(0, 10);
-    fields.push({ label: 'Runway', value: `${days(r.runwayDays)} → runs out ${runOut}`, inline: true });
+    fields.push({ label: 'Runway', value: `${formatDays(r.runwayDays)} → runs out ${runOut}`, inline: true });
   }
   const value = alertButtonValue(rule.id, p.crossingNo);
   return {

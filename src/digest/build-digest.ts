@@ -4,7 +4,7 @@
  * @module
  */
 import type { Reply, ReplyField, ReplyTable } from '../commands/reply.js';
-import { formatTokens, formatUsd } from '../domain/money.js';
+import { formatChange, formatDays, formatTokens, formatUsd } from '../domain/money.js';
 import { type Chart, renderSpendChart } from './chart.js';
 import { addDays, type DigestFigures } from './figures.js';
 
@@ -32,19 +32,8 @@ export function windowLabel(w: { from: string; to: string }): string {
   return `${shortDay(w.from)} – ${shortDay(last)}`;
 }
 
-export function formatChange(ratio: number | null): string {
-  if (ratio === null) return 'new';
-  const pct = ratio * 100;
-  if (Math.abs(pct) < 0.5) return '±0%';
-  return `${pct > 0 ? '+' : '−'}${Math.abs(pct) >= 10 ? Math.round(Math.abs(pct)) : Math.abs(pct).toFixed(1)}%`;
-}
-
 function signedUsd(v: number): string {
   return `${v >= 0 ? '+' : '−'}${formatUsd(Math.abs(v))}`;
-}
-
-function formatDaysShort(days: number): string {
-  return days >= 10 ? `${Math.round(days)} days` : `${days.toFixed(1)} days`;
 }
 
 function tables(f: DigestFigures): ReplyTable[] {
@@ -54,7 +43,7 @@ function tables(f: DigestFigures): ReplyTable[] {
       m.model,
       formatUsd(m.usd),
       `${Math.round(m.share * 100)}%`,
-      m.previousUsd > 0 ? formatChange(m.change) : 'new',
+      formatChange(m.usd, m.previousUsd),
     ]);
     if (f.otherModels.count > 0) {
       rows.push([
@@ -69,16 +58,14 @@ function tables(f: DigestFigures): ReplyTable[] {
       columns: ['Model', 'Spend', 'Share', 'vs prev.'],
       rows,
       align: ['left', 'right', 'right', 'right'],
-      footer: ['Total', formatUsd(f.total), '100%', formatChange(f.changeRatio)],
+      footer: ['Total', formatUsd(f.total), '100%', formatChange(f.total, f.previousTotal)],
     });
   }
   if (f.keys && f.keys.length > 0) {
     out.push({
       title: 'Spend by key',
       columns: ['Key', 'Spend', 'vs prev.'],
-      rows: f.keys
-        .slice(0, 10)
-        .map((k) => [k.name, formatUsd(k.usd), formatChange(k.previousUsd > 0 ? k.usd / k.previousUsd - 1 : null)]),
+      rows: f.keys.slice(0, 10).map((k) => [k.name, formatUsd(k.usd), formatChange(k.usd, k.previousUsd)]),
       align: ['left', 'right', 'right'],
     });
   }
@@ -125,7 +112,7 @@ function notes(f: DigestFigures, opts: DigestOptions): string[] {
 
 /** Builds the digest reply from the figures (synchronous; pass the chart in). */
 export function buildDigest(f: DigestFigures, opts: DigestOptions = {}): Reply {
-  const change = `${signedUsd(f.changeUsd)} (${formatChange(f.changeRatio)}) vs ${formatUsd(f.previousTotal)}`;
+  const change = `${signedUsd(f.changeUsd)} (${formatChange(f.total, f.previousTotal)}) vs ${formatUsd(f.previousTotal)}`;
   const fields: ReplyField[] = [
     { label: 'Spend', value: formatUsd(f.total), inline: true },
     {
@@ -142,7 +129,7 @@ export function buildDigest(f: DigestFigures, opts: DigestOptions = {}): Reply {
       value:
         f.runwayDays === null || !f.runOutDate
           ? 'no spend, no run-out'
-          : `${formatDaysShort(f.runwayDays)} → runs out ${f.runOutDate.toISOString().slice(0, 10)}`,
+          : `${formatDays(f.runwayDays)} → runs out ${f.runOutDate.toISOString().slice(0, 10)}`,
       inline: true,
     });
   }
@@ -154,9 +141,9 @@ export function buildDigest(f: DigestFigures, opts: DigestOptions = {}): Reply {
   if (f.runwayDays !== null && f.runwayDays < 7) tone = 'danger';
   else if ((f.runwayDays !== null && f.runwayDays < 14) || f.spikeDays.length > 0 || f.expiring.length > 0)
     tone = 'warning';
-  const summaryParts = [`Spent ${formatUsd(f.total)} (${formatChange(f.changeRatio)} vs previous week)`];
+  const summaryParts = [`Spent ${formatUsd(f.total)} (${formatChange(f.total, f.previousTotal)} vs previous week)`];
   if (f.balance) summaryParts.push(`balance ${formatUsd(f.balance.usd)}`);
-  if (f.runwayDays !== null) summaryParts.push(`about ${formatDaysShort(f.runwayDays)} of runway`);
+  if (f.runwayDays !== null) summaryParts.push(`about ${formatDays(f.runwayDays)} of runway`);
   const chart = opts.chart ?? null;
   return {
     title: `${opts.preview ? 'Preview: ' : ''}Weekly OpenRouter spend, ${windowLabel(f.window)}`,

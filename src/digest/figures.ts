@@ -5,6 +5,7 @@
  * publishes activity by completed UTC day.
  * @module
  */
+import { runway } from '../domain/runway.js';
 
 const DAY_MS = 86_400_000;
 const TOP_MODELS = 5;
@@ -164,7 +165,7 @@ export function computeDigestFigures(inputs: DigestInputs): DigestFigures {
 
   const burnPerDay = span > 0 ? total / span : 0;
   const balance = inputs.balance ?? null;
-  const runwayDays = balance && burnPerDay > 0 ? Math.max(0, balance.usd) / burnPerDay : null;
+  const left = balance ? runway(balance.usd, burnPerDay, inputs.now) : { days: null, runOutDate: null };
   const requests = sumBy(inWindow, (r) => r.requests);
   const tags = inputs.tags?.length ? [...inputs.tags].sort((a, b) => b.usd - a.usd) : null;
   const keys = inputs.keys
@@ -181,8 +182,8 @@ export function computeDigestFigures(inputs: DigestInputs): DigestFigures {
     changeRatio: previousTotal > 0 ? total / previousTotal - 1 : null,
     balance,
     burnPerDay,
-    runwayDays,
-    runOutDate: runwayDays === null ? null : new Date(inputs.now.getTime() + runwayDays * DAY_MS),
+    runwayDays: left.days,
+    runOutDate: left.runOutDate,
     topModels: models.slice(0, TOP_MODELS),
     otherModels: { count: rest.length, usd: sumBy(rest, (m) => m.usd) },
     newModels,

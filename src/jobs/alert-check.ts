@@ -23,6 +23,7 @@ import { alertMessage } from '../digest/alert-message.js';
 import { addDays } from '../digest/figures.js';
 import { claimRetryableEvent } from '../digest/store.js';
 import { evaluateAlert } from '../domain/alert-rules.js';
+import { runway } from '../domain/runway.js';
 
 const DAY_MS = 86_400_000;
 
@@ -73,7 +74,7 @@ export async function readAlertReadings(services: Services): Promise<AlertReadin
     asOf: latest.takenAt,
     balance,
     burnPerDay,
-    runwayDays: burnPerDay && burnPerDay > 0 ? Math.max(0, balance) / burnPerDay : null,
+    runwayDays: burnPerDay === null ? null : runway(balance, burnPerDay, latest.takenAt).days,
     spendToday: beforeMidnight ? latest.totalUsage - beforeMidnight.totalUsage : null,
     trailingAverage: days.length > 0 ? activityTotal / 7 : null,
   };

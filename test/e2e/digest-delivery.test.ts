@@ -210,7 +210,7 @@ describe('weekly digest through Slack and Discord', () => {
     const text = JSON.stringify([posts[0]?.body.text, posts[0]?.body.blocks]);
     expect(text).toContain('Weekly OpenRouter spend, 16–22 Nov 2026');
     expect(text).toContain('$156.00');
-    expect(text).toContain('+86%');
+    expect(text).toContain('+85.7%');
     expect(text).toContain('$100.00'); // balance
     expect(text).toContain('Spike on 2026-11-19');
     expect(text).toContain('New this week: qwen/qwen3-coder.');
