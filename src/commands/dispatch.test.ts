@@ -80,7 +80,7 @@ const boom = defineCommand({
   },
 });
 
-const alice: Actor = { platform: 'slack', userId: 'U1', workspaceId: 'T1', channelId: 'C1' };
+const alice: Actor = { platform: 'slack', userId: 'U0001', workspaceId: 'T0001', channelId: 'C1' };
 
 describe('createBot dispatch boundary', () => {
   it('runs a command and reports ok', async () => {
@@ -102,22 +102,22 @@ describe('createBot dispatch boundary', () => {
   });
 
   it('refuses setting changes to non-admins and allows BOT_ADMINS and platform admins', async () => {
-    const { services: s } = services({ BOT_ADMINS: 'slack:U2' });
+    const { services: s } = services({ BOT_ADMINS: 'slack:U0002' });
     const bot = createBot(s, [change]);
     expect((await bot.runText('change', alice)).outcome).toBe('denied');
-    expect((await bot.runText('change', { ...alice, userId: 'U2' })).outcome).toBe('ok');
-    expect((await bot.runText('change', { ...alice, userId: 'U3', isPlatformAdmin: async () => true })).outcome).toBe('ok');
+    expect((await bot.runText('change', { ...alice, userId: 'U0002' })).outcome).toBe('ok');
+    expect((await bot.runText('change', { ...alice, userId: 'U0003', isPlatformAdmin: async () => true })).outcome).toBe('ok');
     expect(
-      (await bot.runText('change', { ...alice, userId: 'U4', isPlatformAdmin: async () => Promise.reject(new Error('x')) }))
+      (await bot.runText('change', { ...alice, userId: 'U0004', isPlatformAdmin: async () => Promise.reject(new Error('x')) }))
         .outcome,
     ).toBe('denied');
   });
 
   it('answers only in allowed workspaces when an allow-list is set', async () => {
-    const { services: s } = services({ SLACK_ALLOWED_TEAMS: 'T9', DISCORD_ALLOWED_GUILDS: '123456' });
+    const { services: s } = services({ SLACK_ALLOWED_TEAMS: 'T0009', DISCORD_ALLOWED_GUILDS: '123456' });
     const bot = createBot(s, [echo]);
     expect((await bot.runText('echo hi', alice)).outcome).toBe('denied');
-    expect((await bot.runText('echo hi', { ...alice, workspaceId: 'T9' })).outcome).toBe('ok');
+    expect((await bot.runText('echo hi', { ...alice, workspaceId: 'T0009' })).outcome).toBe('ok');
     expect((await bot.runText('echo hi', { platform: 'discord', userId: '1', workspaceId: '999999' })).outcome).toBe('denied');
     expect((await bot.runText('echo hi', { platform: 'discord', userId: '1', workspaceId: '123456' })).outcome).toBe('ok');
   });
@@ -130,7 +130,7 @@ describe('createBot dispatch boundary', () => {
     const limited = await bot.runText('echo hi', alice);
     expect(limited.outcome).toBe('rate_limited');
     expect(limited.reply.summary).toMatch(/at most 3 commands a minute/);
-    expect((await bot.runText('echo hi', { ...alice, userId: 'U2' })).outcome).toBe('ok');
+    expect((await bot.runText('echo hi', { ...alice, userId: 'U0002' })).outcome).toBe('ok');
     t += 61_000;
     expect((await bot.runText('echo hi', alice)).outcome).toBe('ok');
   });
