@@ -10,7 +10,7 @@ import { createSlackAdapter } from './adapters/slack/slack-adapter.js';
 import { autocomplete } from './commands/autocomplete.js';
 import type { Platform, Services } from './commands/command.js';
 import { createBot, type Bot } from './commands/dispatch.js';
-import { commands } from './commands/index.js';
+import { buttons, commands } from './commands/index.js';
 import { type Config, configSecrets } from './config.js';
 import { markProcessed } from './db/queries/processed-events.js';
 import { registerHealthRoutes } from './http/health.js';
@@ -21,6 +21,7 @@ import { createLogger, type Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { createOpenRouterClient } from './openrouter/client.js';
 import type { OpenRouterClient } from './openrouter/types.js';
+import { createEnrichWorker, type EnrichWorker } from './reconcile/enrich.js';
 import { createManagedStore, type ManagedStore } from './store.js';
 
 export interface Core {
@@ -49,7 +50,7 @@ export function buildCore(config: Config, opts: { log?: Logger; memoryStore?: bo
   });
   const store = createManagedStore({ config, log: log.child({ component: 'store' }), ...(opts.memoryStore ? { memory: true } : {}) });
   const services: Services = { config, openrouter, store, log, metrics, now: opts.now ?? (() => new Date()) };
-  const bot = createBot(services, commands);
+  const bot = createBot(services, commands, buttons);
   return { config, log, metrics, openrouter, store, services, bot };
 }
 
@@ -120,12 +121,26 @@ export async function startService(
   }
   const scheduler = createScheduler({ services, adapters, log: log.child({ component: 'scheduler' }) });
   scheduler.start();
+  let enrich: EnrichWorker | undefined;
+  if (core.openrouter.hasInferenceKey) {
+    store
+      .connected()
+      .then((handle) => {
+        enrich = createEnrichWorker(
+          { db: handle.db, openrouter: core.openrouter, log: log.child({ component: 'enrich' }) },
+          { concurrency: 4, ratePerSecond: 10 },
+        );
+        enrich.start();
+      })
+      .catch((error: unknown) => log.error({ err: error }, 'request-log enrichment did not start'));
+  }
 
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
       log.info('stopping: no new work, finishing what is in flight');
       await scheduler.stop();
+      await enrich?.stop();
       await Promise.allSettled([...adapters.values()].map((a) => a.stop()));
       await http.stop();
       await store.close();

@@ -1,10 +1,29 @@
+import { alert, alertButtons } from './alert.js';
+import { audit } from './audit.js';
 import { balance } from './balance.js';
 import type { AnyCommand } from './command.js';
+import { digest } from './digest.js';
+import type { ButtonHandler } from './dispatch.js';
 import { estimate } from './estimate.js';
 import { explain } from './explain.js';
 import { help } from './help.js';
+import { reconcile } from './reconcile.js';
 import { request } from './request.js';
 import { usage } from './usage.js';
 
 /** Every command, in help order. Explicit on purpose: no directory discovery. */
-export const commands: readonly AnyCommand[] = [balance, usage, request, explain, estimate, help];
+export const commands: readonly AnyCommand[] = [
+  balance,
+  usage,
+  request,
+  explain,
+  digest,
+  alert,
+  estimate,
+  reconcile,
+  audit,
+  help,
+];
+
+/** Buttons other than Share and Refresh. */
+export const buttons: Readonly<Record<string, ButtonHandler>> = { ...alertButtons };
