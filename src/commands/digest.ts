@@ -32,7 +32,7 @@ const WEEKDAY_ALIASES = Object.fromEntries(
 WEEKDAY_ALIASES.tues = 'tuesday';
 WEEKDAY_ALIASES.thur = 'thursday';
 WEEKDAY_ALIASES.thurs = 'thursday';
-const TIME = /^\d{1,2}(:\d{2})?\s*(am|pm)?$/i;
+const TIME = /^\d{1,2}:\d{2}$/;
 const ZONE = /^(utc|gmt|[a-z]+(?:\/[a-z0-9_+-]+){1,2}|etc\/[a-z0-9+-]+)$/i;
 
 /** The canonical spelling of an IANA zone (`europe/berlin` → `Europe/Berlin`), or null. */

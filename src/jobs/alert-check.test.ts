@@ -21,8 +21,7 @@ import { createMetrics } from '../metrics.js';
 import type { OpenRouterClient } from '../openrouter/types.js';
 import { type AlertReadings, checkAlerts, readAlertReadings } from './alert-check.js';
 
-const URL = process.env.TEST_DATABASE_URL;
-const BACKEND = URL ? 'postgres' : 'pglite';
+const BACKEND = process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite';
 const HOUR = 3_600_000;
 
 function recordingAdapter(name: Platform = 'slack') {
@@ -52,10 +51,29 @@ function recordingAdapter(name: Platform = 'slack') {
   return adapter;
 }
 
-async function openDb(): Promise<DbHandle> {
-  const handle = URL ? await createDb({ databaseUrl: URL, max: 4 }) : await createDb({ memory: true });
+/**
+ * This file's own store: a database of its own on TEST_DATABASE_URL's server (test files run in
+ * parallel and truncate), else an in-memory PGlite.
+ */
+async function openTestDb(name: string): Promise<{ handle: DbHandle; url?: string }> {
+  const base = process.env.TEST_DATABASE_URL;
+  if (!base) {
+    const handle = await createDb({ memory: true });
+    await migrate(handle);
+    return { handle };
+  }
+  const url = new URL(base);
+  const dbName = `${url.pathname.slice(1) || 'postgres'}_${name}`.replace(/\W/g, '_');
+  const admin = await createDb({ databaseUrl: base, max: 2 });
+  if (admin.kind === 'postgres') {
+    await admin.raw.unsafe(`drop database if exists "${dbName}" with (force)`);
+    await admin.raw.unsafe(`create database "${dbName}"`);
+  }
+  await admin.close();
+  url.pathname = `/${dbName}`;
+  const handle = await createDb({ databaseUrl: url.toString(), max: 4 });
   await migrate(handle);
-  return handle;
+  return { handle, url: url.toString() };
 }
 
 const stubOpenRouter = { hasManagementKey: false, hasInferenceKey: false } as unknown as OpenRouterClient;
@@ -84,8 +102,9 @@ describe(`alerts (${BACKEND})`, () => {
   });
 
   beforeAll(async () => {
-    a = await openDb();
-    b = URL ? await openDb() : a;
+    const opened = await openTestDb('alert_check');
+    a = opened.handle;
+    b = opened.url ? await createDb({ databaseUrl: opened.url, max: 4 }) : a;
   });
   afterAll(async () => {
     if (b !== a) await b.close();

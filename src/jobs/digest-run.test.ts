@@ -20,8 +20,7 @@ import type { ActivityRow, OpenRouterClient } from '../openrouter/types.js';
 import { type DigestHooks, runDueDigests } from './digest-run.js';
 import { createScheduler } from './scheduler.js';
 
-const URL = process.env.TEST_DATABASE_URL;
-const BACKEND = URL ? 'postgres' : 'pglite';
+const BACKEND = process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite';
 const MIN = 60_000;
 
 /** A chat platform as the adapters present it: posts are visible; a dedupe key finds an earlier post. */
@@ -71,10 +70,29 @@ function servicesFor(handle: DbHandle, clock: { now: Date }): Services {
   };
 }
 
-async function openDb(): Promise<DbHandle> {
-  const handle = URL ? await createDb({ databaseUrl: URL, max: 4 }) : await createDb({ memory: true });
+/**
+ * This file's own store: a database of its own on TEST_DATABASE_URL's server (test files run in
+ * parallel and truncate), else an in-memory PGlite.
+ */
+async function openTestDb(name: string): Promise<{ handle: DbHandle; url?: string }> {
+  const base = process.env.TEST_DATABASE_URL;
+  if (!base) {
+    const handle = await createDb({ memory: true });
+    await migrate(handle);
+    return { handle };
+  }
+  const url = new URL(base);
+  const dbName = `${url.pathname.slice(1) || 'postgres'}_${name}`.replace(/\W/g, '_');
+  const admin = await createDb({ databaseUrl: base, max: 2 });
+  if (admin.kind === 'postgres') {
+    await admin.raw.unsafe(`drop database if exists "${dbName}" with (force)`);
+    await admin.raw.unsafe(`create database "${dbName}"`);
+  }
+  await admin.close();
+  url.pathname = `/${dbName}`;
+  const handle = await createDb({ databaseUrl: url.toString(), max: 4 });
   await migrate(handle);
-  return handle;
+  return { handle, url: url.toString() };
 }
 
 function activity(date: string, model: string, usage: number): ActivityRow {
@@ -109,8 +127,9 @@ describe(`digest run exactly once (${BACKEND})`, () => {
   let subId = 0;
 
   beforeAll(async () => {
-    a = await openDb();
-    b = URL ? await openDb() : a;
+    const opened = await openTestDb('digest_run');
+    a = opened.handle;
+    b = opened.url ? await createDb({ databaseUrl: opened.url, max: 4 }) : a;
   });
   afterAll(async () => {
     if (b !== a) await b.close();

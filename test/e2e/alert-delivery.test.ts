@@ -45,10 +45,33 @@ interface Harness {
 
 let h: Harness;
 
+/**
+ * This file's own store: a database of its own on TEST_DATABASE_URL's server (test files run in
+ * parallel and truncate), else an in-memory PGlite.
+ */
+async function openTestDb(name: string): Promise<{ handle: DbHandle; url?: string }> {
+  const base = process.env.TEST_DATABASE_URL;
+  if (!base) {
+    const handle = await createDb({ memory: true });
+    await migrate(handle);
+    return { handle };
+  }
+  const url = new URL(base);
+  const dbName = `${url.pathname.slice(1) || 'postgres'}_${name}`.replace(/\W/g, '_');
+  const admin = await createDb({ databaseUrl: base, max: 2 });
+  if (admin.kind === 'postgres') {
+    await admin.raw.unsafe(`drop database if exists "${dbName}" with (force)`);
+    await admin.raw.unsafe(`create database "${dbName}"`);
+  }
+  await admin.close();
+  url.pathname = `/${dbName}`;
+  const handle = await createDb({ databaseUrl: url.toString(), max: 4 });
+  await migrate(handle);
+  return { handle, url: url.toString() };
+}
+
 beforeAll(async () => {
-  const url = process.env.TEST_DATABASE_URL;
-  const db = url ? await createDb({ databaseUrl: url, max: 4 }) : await createDb({ memory: true });
-  await migrate(db);
+  const db = (await openTestDb('alert_delivery')).handle;
   await db.db.execute(sql.raw(`truncate ${ALL_TABLES.join(', ')} restart identity cascade`));
   const seed = createDemoSeed(NOW);
   setCredits(seed, { totalCredits: 1000, totalUsage: 940 });

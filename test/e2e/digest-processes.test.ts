@@ -66,7 +66,7 @@ function runChild(args: { slackApi: string; at: string; now: string; owner: stri
         'tsx',
         script,
         pathToFileURL(ROOT).href,
-        DB_URL ?? '',
+        childDbUrl,
         args.slackApi,
         args.at,
         args.now,
@@ -108,14 +108,42 @@ function activity(date: string, model: string, usage: number): ActivityRow {
   };
 }
 
+/**
+ * This file's own store: a database of its own on TEST_DATABASE_URL's server (test files run in
+ * parallel and truncate), else an in-memory PGlite.
+ */
+async function openTestDb(name: string): Promise<{ handle: DbHandle; url?: string }> {
+  const base = process.env.TEST_DATABASE_URL;
+  if (!base) {
+    const handle = await createDb({ memory: true });
+    await migrate(handle);
+    return { handle };
+  }
+  const url = new URL(base);
+  const dbName = `${url.pathname.slice(1) || 'postgres'}_${name}`.replace(/\W/g, '_');
+  const admin = await createDb({ databaseUrl: base, max: 2 });
+  if (admin.kind === 'postgres') {
+    await admin.raw.unsafe(`drop database if exists "${dbName}" with (force)`);
+    await admin.raw.unsafe(`create database "${dbName}"`);
+  }
+  await admin.close();
+  url.pathname = `/${dbName}`;
+  const handle = await createDb({ databaseUrl: url.toString(), max: 4 });
+  await migrate(handle);
+  return { handle, url: url.toString() };
+}
+
+let childDbUrl = '';
+
 describe.skipIf(!DB_URL)('digest exactly once across OS processes (Postgres)', () => {
   let db: DbHandle;
   let fake: FakeSlack;
   let script: string;
 
   beforeAll(async () => {
-    db = await createDb({ databaseUrl: DB_URL ?? '', max: 2 });
-    await migrate(db);
+    const opened = await openTestDb('digest_processes');
+    db = opened.handle;
+    childDbUrl = opened.url ?? '';
     script = join(mkdtempSync(join(tmpdir(), 'digest-child-')), 'service.mjs');
     writeFileSync(script, CHILD);
   });
