@@ -6,12 +6,13 @@
  */
 import { parseArgs } from 'node:util';
 import { askOnce } from './adapters/console/console-adapter.js';
-import { ConfigError, type Config, loadConfig } from './config.js';
+import { type Config, ConfigError, configSecrets, loadConfig } from './config.js';
 import { migrate } from './db/migrate.js';
 import { MissingKeyError } from './errors.js';
 import { syncOnce } from './jobs/sync.js';
+import { createLogger } from './logger.js';
 import { buildCore, type Core, startService } from './main.js';
-import { openDb } from './store.js';
+import { openDb, waitForStore } from './store.js';
 
 const HELP = `credits-bot: OpenRouter credits in Slack, Discord and the terminal
 
@@ -42,15 +43,16 @@ function config(): Config {
   }
 }
 
-async function withStore(core: Core, ms = 15_000): Promise<boolean> {
-  const timeout = new Promise<false>((resolve) => setTimeout(() => resolve(false), ms).unref());
-  return Promise.race([core.store.connected().then(() => true), timeout]);
+function withStore(core: Core, ms = 15_000): Promise<boolean> {
+  return waitForStore(core.store, ms);
 }
 
 async function ask(text: string | undefined): Promise<number> {
   if (text === undefined) fail('Usage: credits-bot ask "<text>", e.g. credits-bot ask "balance"', 2);
-  const core = buildCore(config(), { log: undefined });
-  await withStore(core, 10_000);
+  const cfg = config();
+  const quiet = createLogger({ level: cfg.logLevel === 'info' ? 'warn' : cfg.logLevel, secrets: configSecrets(cfg) });
+  const core = buildCore(cfg, { log: quiet });
+  await withStore(core, 5_000);
   try {
     const { result, output } = await askOnce(core.bot, text);
     process.stdout.write(`${output}\n`);
@@ -75,7 +77,12 @@ async function runSync(): Promise<number> {
   const core = buildCore(config());
   if (!(await withStore(core))) fail(`The store is unavailable: ${core.store.problem() ?? 'unknown'}`);
   try {
-    const summary = await syncOnce({ db: core.store.get().db, openrouter: core.openrouter, now: () => new Date(), logger: core.log });
+    const summary = await syncOnce({
+      db: core.store.get().db,
+      openrouter: core.openrouter,
+      now: () => new Date(),
+      logger: core.log,
+    });
     process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
     return summary.errors.length === 0 ? 0 : 1;
   } finally {
@@ -87,12 +94,22 @@ async function runService(): Promise<void> {
   const cfg = config();
   const chat = Boolean(cfg.slack.botToken || cfg.discord.token);
   const interactive = !chat && process.stdin.isTTY;
-  const service = await startService(cfg, interactive ? { console: { input: process.stdin, output: process.stdout, banner: 'credits-bot console. Type help, or exit.' } } : {});
+  const service = await startService(
+    cfg,
+    interactive
+      ? {
+          console: { input: process.stdin, output: process.stdout, banner: 'credits-bot console. Type help, or exit.' },
+        }
+      : {},
+  );
   const shutdown = (signal: string) => {
     service.core.log.info({ signal }, 'signal received');
     const timer = setTimeout(() => process.exit(1), 25_000);
     timer.unref();
-    service.stop().then(() => process.exit(0), () => process.exit(1));
+    service.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
   };
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));
@@ -118,10 +135,15 @@ async function main(argv: string[]): Promise<number | undefined> {
       return runDemo();
     }
     case 'digest': {
-      const { values, positionals } = parseArgs({ args: rest, options: { at: { type: 'string' } }, allowPositionals: true });
+      const { values, positionals } = parseArgs({
+        args: rest,
+        options: { at: { type: 'string' } },
+        allowPositionals: true,
+      });
       if (positionals[0] !== 'run') fail('Usage: credits-bot digest run [--at <ISO time>]', 2);
       const at = values.at ? new Date(values.at) : new Date();
-      if (Number.isNaN(at.getTime())) fail(`--at must be an ISO time such as 2026-11-30T09:00:00Z, not "${values.at}"`, 2);
+      if (Number.isNaN(at.getTime()))
+        fail(`--at must be an ISO time such as 2026-11-30T09:00:00Z, not "${values.at}"`, 2);
       const { runDigestCli } = await import('./jobs/digest-run.js');
       return runDigestCli(config(), at);
     }

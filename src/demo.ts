@@ -9,7 +9,12 @@ import { loadConfig } from './config.js';
 import { syncOnce } from './jobs/sync.js';
 import { createLogger } from './logger.js';
 import { buildCore } from './main.js';
-import { DEMO_INFERENCE_KEY, DEMO_MANAGEMENT_KEY, DEMO_GENERATION_IDS, createDemoSeed } from './openrouter/simulator/seed.js';
+import {
+  createDemoSeed,
+  DEMO_GENERATION_IDS,
+  DEMO_INFERENCE_KEY,
+  DEMO_MANAGEMENT_KEY,
+} from './openrouter/simulator/seed.js';
 import { startSimulator } from './openrouter/simulator/server.js';
 
 export async function runDemo(): Promise<number> {
@@ -24,7 +29,9 @@ export async function runDemo(): Promise<number> {
   });
   const log = createLogger({ level: 'warn' });
   const core = buildCore(config, { log, memoryStore: true });
-  process.stdout.write('Starting the demo: an OpenRouter simulator with 30 days of sample spend, and an in-memory store…\n');
+  process.stdout.write(
+    'Starting the demo: an OpenRouter simulator with 30 days of sample spend, and an in-memory store…\n',
+  );
   const handle = await core.store.connected();
   await syncOnce({ db: handle.db, openrouter: core.openrouter, now: () => new Date(), logger: log });
   const sampleId = Object.values(DEMO_GENERATION_IDS)[0] ?? 'gen-…';
@@ -41,7 +48,10 @@ export async function runDemo(): Promise<number> {
     '  help',
     '',
   ].join('\n');
-  const consoleAdapter = createConsoleAdapter({ input: process.stdin, output: process.stdout, banner }, { bot: core.bot });
+  const consoleAdapter = createConsoleAdapter(
+    { input: process.stdin, output: process.stdout, banner },
+    { bot: core.bot },
+  );
   await consoleAdapter.start();
   await consoleAdapter.closed;
   await core.store.close();

@@ -9,7 +9,7 @@ import { createDiscordAdapter } from './adapters/discord/discord-adapter.js';
 import { createSlackAdapter } from './adapters/slack/slack-adapter.js';
 import { autocomplete } from './commands/autocomplete.js';
 import type { Platform, Services } from './commands/command.js';
-import { createBot, type Bot } from './commands/dispatch.js';
+import { type Bot, createBot } from './commands/dispatch.js';
 import { buttons, commands } from './commands/index.js';
 import { type Config, configSecrets } from './config.js';
 import { markProcessed } from './db/queries/processed-events.js';
@@ -48,7 +48,11 @@ export function buildCore(config: Config, opts: { log?: Logger; memoryStore?: bo
       metrics.openrouterSeconds.observe({ endpoint }, ms / 1000);
     },
   });
-  const store = createManagedStore({ config, log: log.child({ component: 'store' }), ...(opts.memoryStore ? { memory: true } : {}) });
+  const store = createManagedStore({
+    config,
+    log: log.child({ component: 'store' }),
+    ...(opts.memoryStore ? { memory: true } : {}),
+  });
   const services: Services = { config, openrouter, store, log, metrics, now: opts.now ?? (() => new Date()) };
   const bot = createBot(services, commands, buttons);
   return { config, log, metrics, openrouter, store, services, bot };
@@ -65,7 +69,12 @@ export interface RunningService {
 /** Starts the whole service; resolves once the HTTP server listens (the store may still be connecting). */
 export async function startService(
   config: Config,
-  opts: { log?: Logger; console?: { input: NodeJS.ReadableStream; output: NodeJS.WritableStream; banner?: string }; memoryStore?: boolean; now?: () => Date } = {},
+  opts: {
+    log?: Logger;
+    console?: { input: NodeJS.ReadableStream; output: NodeJS.WritableStream; banner?: string };
+    memoryStore?: boolean;
+    now?: () => Date;
+  } = {},
 ): Promise<RunningService> {
   const core = buildCore(config, opts);
   const { log, metrics, store, services, bot } = core;
@@ -100,7 +109,9 @@ export async function startService(
     metrics,
     checks: () => [
       { name: 'store', ready: () => store.available(), problem: () => store.problem() },
-      ...[...adapters.values()].filter((a) => a.name !== 'console').map((a) => ({ name: a.name, ready: () => a.ready() })),
+      ...[...adapters.values()]
+        .filter((a) => a.name !== 'console')
+        .map((a) => ({ name: a.name, ready: () => a.ready() })),
     ],
   });
   registerIngestRoutes(http, { services, log: log.child({ component: 'ingest' }) });
@@ -108,12 +119,18 @@ export async function startService(
   log.info({ url }, 'http server listening');
 
   for (const adapter of adapters.values()) {
-    adapter.start().catch((error: unknown) => log.error({ err: error, adapter: adapter.name }, 'adapter failed to start'));
+    adapter
+      .start()
+      .catch((error: unknown) => log.error({ err: error, adapter: adapter.name }, 'adapter failed to start'));
   }
   let consoleAdapter: ReturnType<typeof createConsoleAdapter> | undefined;
   if (opts.console) {
     consoleAdapter = createConsoleAdapter(
-      { input: opts.console.input as never, output: opts.console.output as never, ...(opts.console.banner ? { banner: opts.console.banner } : {}) },
+      {
+        input: opts.console.input as never,
+        output: opts.console.output as never,
+        ...(opts.console.banner ? { banner: opts.console.banner } : {}),
+      },
       { bot },
     );
     adapters.set('console', consoleAdapter);

@@ -31,7 +31,13 @@ export interface StoreOptions {
 /** Opens the store named by the config: postgres.js for DATABASE_URL, else PGlite in DATA_DIR. */
 export function openDb(config: Config, log: Logger, memory = false): Promise<DbHandle> {
   const url = config.databaseUrl?.reveal();
-  return createDb(url ? { databaseUrl: url, logger: log } : memory ? { memory: true, logger: log } : { dataDir: config.dataDir, logger: log });
+  return createDb(
+    url
+      ? { databaseUrl: url, logger: log }
+      : memory
+        ? { memory: true, logger: log }
+        : { dataDir: config.dataDir, logger: log },
+  );
 }
 
 export function createManagedStore(opts: StoreOptions): ManagedStore {
@@ -47,7 +53,8 @@ export function createManagedStore(opts: StoreOptions): ManagedStore {
     resolveConnected = resolve;
   });
 
-  const describe = (error: unknown) => (error instanceof Error ? error.message : String(error)).replace(/\/\/[^@\s]*@/g, '//***@');
+  const describe = (error: unknown) =>
+    (error instanceof Error ? error.message : String(error)).replace(/\/\/[^@\s]*@/g, '//***@');
 
   async function connectLoop(): Promise<void> {
     let attempt = 0;
@@ -104,4 +111,20 @@ export function createManagedStore(opts: StoreOptions): ManagedStore {
       await handle?.close();
     },
   };
+}
+
+/**
+ * Waits up to `ms` for the first connection. The timer is deliberately not unref'd: in one-shot CLI
+ * commands it is what keeps the process alive while the store connects.
+ */
+export async function waitForStore(store: Pick<ManagedStore, 'connected'>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([store.connected().then(() => true), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

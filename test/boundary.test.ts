@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const CORE_DIRS = ['src/commands', 'src/domain', 'src/db', 'src/jobs', 'src/digest', 'src/reconcile', 'src/openrouter'];
-const PLATFORM_IMPORT = /from\s+['"](@slack\/[^'"]+|discord\.js|@discordjs\/[^'"]+|discord-api-types[^'"]*)['"]|import\(\s*['"](@slack\/|discord)/;
+const PLATFORM_IMPORT =
+  /from\s+['"](@slack\/[^'"]+|discord\.js|@discordjs\/[^'"]+|discord-api-types[^'"]*)['"]|import\(\s*['"](@slack\/|discord)/;
 const ENV_READ = /process\.env/;
 
 function walk(dir: string): string[] {

@@ -4,8 +4,9 @@
  * from credit snapshots. When OpenRouter is down it falls back to the newest stored snapshot.
  * @module
  */
-import { latestCreditSnapshot, creditSnapshotsSince, insertCreditSnapshot } from '../db/queries/credits.js';
+
 import { activityCoverage, spendByDay, upsertActivity } from '../db/queries/activity.js';
+import { creditSnapshotsSince, insertCreditSnapshot, latestCreditSnapshot } from '../db/queries/credits.js';
 import { utcDate } from '../domain/periods.js';
 import { burnRate, runway } from '../domain/runway.js';
 import { MissingKeyError, OpenRouterError } from '../errors.js';
@@ -16,9 +17,7 @@ const DAY_MS = 86_400_000;
 
 export interface AccountState {
   now: Date;
-  credits:
-    | { totalCredits: number; totalUsage: number; balance: number; asOf: Date; stale: boolean }
-    | undefined;
+  credits: { totalCredits: number; totalUsage: number; balance: number; asOf: Date; stale: boolean } | undefined;
   /** Why there is no live balance (missing key, OpenRouter down). */
   creditsProblem?: string;
   /** The error behind `creditsProblem` / `keyProblem`, for callers that must fail. */
@@ -63,9 +62,11 @@ async function readCredits(
     const c = await services.openrouter.getCredits({ budgetMs: 8_000 });
     const asOf = services.now();
     if (services.store.available()) {
-      await insertCreditSnapshot(services.store.get().db, { takenAt: asOf, totalCredits: c.totalCredits, totalUsage: c.totalUsage }).catch(
-        (error: unknown) => services.log.warn({ err: error }, 'could not store the credit snapshot'),
-      );
+      await insertCreditSnapshot(services.store.get().db, {
+        takenAt: asOf,
+        totalCredits: c.totalCredits,
+        totalUsage: c.totalUsage,
+      }).catch((error: unknown) => services.log.warn({ err: error }, 'could not store the credit snapshot'));
     }
     return { credits: { ...c, balance: c.totalCredits - c.totalUsage, asOf, stale: false } };
   } catch (error) {
@@ -129,7 +130,8 @@ export async function readAccountState(services: Services): Promise<AccountState
       if (hasActivity) {
         spend.last7 = daily.filter((d) => d.date >= weekAgo && d.date < todayStr).reduce((s, d) => s + d.usd, 0);
         spend.month =
-          daily.filter((d) => d.date >= monthStart && d.date < todayStr).reduce((s, d) => s + d.usd, 0) + (spend.today ?? 0);
+          daily.filter((d) => d.date >= monthStart && d.date < todayStr).reduce((s, d) => s + d.usd, 0) +
+          (spend.today ?? 0);
         const rate = burnRate(
           daily.filter((d) => d.date < todayStr).map((d) => ({ date: d.date, usd: d.usd })),
           { days: 7 },
@@ -140,14 +142,17 @@ export async function readAccountState(services: Services): Promise<AccountState
         const last = snapshots[snapshots.length - 1];
         const spanDays = first && last ? (last.takenAt.getTime() - first.takenAt.getTime()) / DAY_MS : 0;
         if (first && last && spanDays >= 1) {
-          burn = { perDay: Math.max(0, (last.totalUsage - first.totalUsage) / spanDays), days: spanDays, basis: 'snapshots' };
+          burn = {
+            perDay: Math.max(0, (last.totalUsage - first.totalUsage) / spanDays),
+            days: spanDays,
+            basis: 'snapshots',
+          };
         }
       }
     } catch (error) {
       services.log.warn({ err: error }, 'store figures unavailable for balance');
     }
   }
-  const runwayPart =
-    creditsPart.credits && burn ? runway(creditsPart.credits.balance, burn.perDay, now) : null;
+  const runwayPart = creditsPart.credits && burn ? runway(creditsPart.credits.balance, burn.perDay, now) : null;
   return { now, ...creditsPart, ...keyPart, spend, burn, runway: runwayPart };
 }

@@ -15,13 +15,19 @@ function allZones(): string[] {
 function rank(candidates: readonly string[], partial: string): string[] {
   const q = partial.trim().toLowerCase().slice(0, 100);
   if (!q) return candidates.slice(0, MAX_CHOICES);
-  const starts = candidates.filter((c) => c.toLowerCase().startsWith(q) || c.toLowerCase().split('/').pop()?.startsWith(q));
+  const starts = candidates.filter(
+    (c) => c.toLowerCase().startsWith(q) || c.toLowerCase().split('/').pop()?.startsWith(q),
+  );
   const contains = candidates.filter((c) => !starts.includes(c) && c.toLowerCase().includes(q));
   return [...starts, ...contains].slice(0, MAX_CHOICES);
 }
 
 /** Up to 25 suggestions for `partial`; never throws (an empty list when OpenRouter is down). */
-export async function autocomplete(services: Services, source: 'model' | 'timezone', partial: string): Promise<string[]> {
+export async function autocomplete(
+  services: Services,
+  source: 'model' | 'timezone',
+  partial: string,
+): Promise<string[]> {
   if (source === 'timezone') return rank(allZones(), partial);
   try {
     const models = await services.openrouter.listModels({ budgetMs: 2_000 });

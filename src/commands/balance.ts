@@ -1,6 +1,6 @@
 import { formatDays, formatUsd } from '../domain/money.js';
-import { MissingKeyError } from '../errors.js';
 import { utcDate } from '../domain/periods.js';
+import { MissingKeyError } from '../errors.js';
 import { type AccountState, readAccountState } from './account-state.js';
 import { defineCommand } from './command.js';
 import { type Reply, type ReplyField, reply } from './reply.js';
@@ -30,7 +30,11 @@ export function renderBalance(state: AccountState, commandText: string): Reply {
   let tone: Reply['tone'] = 'neutral';
   if (c) {
     fields.push({ label: 'Balance', value: formatUsd(c.balance), inline: true });
-    fields.push({ label: 'Purchased / used', value: `${formatUsd(c.totalCredits)} / ${formatUsd(c.totalUsage)}`, inline: true });
+    fields.push({
+      label: 'Purchased / used',
+      value: `${formatUsd(c.totalCredits)} / ${formatUsd(c.totalUsage)}`,
+      inline: true,
+    });
     tone = c.balance <= 0 ? 'danger' : 'good';
   }
   const s = state.spend;
@@ -51,7 +55,8 @@ export function renderBalance(state: AccountState, commandText: string): Reply {
     const { days, runOutDate } = state.runway;
     fields.push({
       label: 'Runway',
-      value: days === null || !runOutDate ? 'no spend, no run-out' : `${formatDays(days)} → runs out ${utcDate(runOutDate)}`,
+      value:
+        days === null || !runOutDate ? 'no spend, no run-out' : `${formatDays(days)} → runs out ${utcDate(runOutDate)}`,
       inline: true,
     });
     if (days !== null && days < 7) tone = 'danger';
@@ -59,7 +64,8 @@ export function renderBalance(state: AccountState, commandText: string): Reply {
   }
   fields.push(...keyFields(state));
   if (state.key && state.key.limitRemaining !== null && state.key.limitRemaining <= 0) tone = 'danger';
-  if (c?.stale) notes.push(`${state.creditsProblem ?? 'OpenRouter is unavailable'}; figures as of ${c.asOf.toISOString()}.`);
+  if (c?.stale)
+    notes.push(`${state.creditsProblem ?? 'OpenRouter is unavailable'}; figures as of ${c.asOf.toISOString()}.`);
   else if (state.creditsProblem) notes.push(`Account balance: ${state.creditsProblem}`);
   if (state.keyProblem) notes.push(`Key: ${state.keyProblem}`);
   if (!c && state.key) {
@@ -68,7 +74,8 @@ export function renderBalance(state: AccountState, commandText: string): Reply {
     );
   }
   if (!state.key && !c) tone = 'warning';
-  if (s.today === null && c) notes.push('Spend today appears once the bot has a balance reading from before UTC midnight.');
+  if (s.today === null && c)
+    notes.push('Spend today appears once the bot has a balance reading from before UTC midnight.');
   const summary = c
     ? `Balance ${formatUsd(c.balance)}${state.runway?.days != null ? `, about ${formatDays(state.runway.days)} of runway` : ''}`
     : state.key

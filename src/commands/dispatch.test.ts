@@ -106,10 +106,17 @@ describe('createBot dispatch boundary', () => {
     const bot = createBot(s, [change]);
     expect((await bot.runText('change', alice)).outcome).toBe('denied');
     expect((await bot.runText('change', { ...alice, userId: 'U0002' })).outcome).toBe('ok');
-    expect((await bot.runText('change', { ...alice, userId: 'U0003', isPlatformAdmin: async () => true })).outcome).toBe('ok');
     expect(
-      (await bot.runText('change', { ...alice, userId: 'U0004', isPlatformAdmin: async () => Promise.reject(new Error('x')) }))
-        .outcome,
+      (await bot.runText('change', { ...alice, userId: 'U0003', isPlatformAdmin: async () => true })).outcome,
+    ).toBe('ok');
+    expect(
+      (
+        await bot.runText('change', {
+          ...alice,
+          userId: 'U0004',
+          isPlatformAdmin: async () => Promise.reject(new Error('x')),
+        })
+      ).outcome,
     ).toBe('denied');
   });
 
@@ -118,8 +125,12 @@ describe('createBot dispatch boundary', () => {
     const bot = createBot(s, [echo]);
     expect((await bot.runText('echo hi', alice)).outcome).toBe('denied');
     expect((await bot.runText('echo hi', { ...alice, workspaceId: 'T0009' })).outcome).toBe('ok');
-    expect((await bot.runText('echo hi', { platform: 'discord', userId: '1', workspaceId: '999999' })).outcome).toBe('denied');
-    expect((await bot.runText('echo hi', { platform: 'discord', userId: '1', workspaceId: '123456' })).outcome).toBe('ok');
+    expect((await bot.runText('echo hi', { platform: 'discord', userId: '1', workspaceId: '999999' })).outcome).toBe(
+      'denied',
+    );
+    expect((await bot.runText('echo hi', { platform: 'discord', userId: '1', workspaceId: '123456' })).outcome).toBe(
+      'ok',
+    );
   });
 
   it('rate-limits each person separately and recovers after a minute', async () => {

@@ -14,7 +14,13 @@ export const estimate = defineCommand({
   usage: USAGE,
   examples: ['estimate openai/gpt-4.1 12000 800', 'estimate anthropic/claude-sonnet-4.5 200k 4k'],
   options: {
-    model: { kind: 'string', description: 'Model id, e.g. openai/gpt-4.1', required: true, maxLength: 120, autocomplete: 'model' },
+    model: {
+      kind: 'string',
+      description: 'Model id, e.g. openai/gpt-4.1',
+      required: true,
+      maxLength: 120,
+      autocomplete: 'model',
+    },
     tokens_in: { kind: 'integer', description: 'Prompt tokens', required: true, min: 0, max: MAX_TOKENS },
     tokens_out: { kind: 'integer', description: 'Completion tokens', required: true, min: 0, max: MAX_TOKENS },
   },
@@ -23,7 +29,11 @@ export const estimate = defineCommand({
     const wanted = args.model.toLowerCase();
     const model = models.find((m) => m.id.toLowerCase() === wanted || m.canonicalSlug.toLowerCase() === wanted);
     if (!model) {
-      const close = closestModels(args.model, models.map((m) => m.id), 3);
+      const close = closestModels(
+        args.model,
+        models.map((m) => m.id),
+        3,
+      );
       throw new UserError(
         `I don't know the model "${args.model.slice(0, 60)}".${close.length ? ` Closest: ${close.join(', ')}.` : ''}`,
         USAGE,
@@ -39,10 +49,16 @@ export const estimate = defineCommand({
     if (e.override) notes.push('A conditional price applies (long prompt or time of day), as OpenRouter lists it.');
     if (e.discount) notes.push(`Includes the model's ${Math.round(e.discount * 100)}% discount.`);
     if (p.inputCacheRead !== null && args.tokens_in > 0) {
-      const cached = estimateCost(p, { promptTokens: args.tokens_in, completionTokens: args.tokens_out, cachedTokens: args.tokens_in }, at);
+      const cached = estimateCost(
+        p,
+        { promptTokens: args.tokens_in, completionTokens: args.tokens_out, cachedTokens: args.tokens_in },
+        at,
+      );
       notes.push(`If the whole prompt were a cache hit: ${formatUsd(cached.total)}.`);
     }
-    notes.push('The actual charge depends on the provider that serves the call; /credits request <id> shows it exactly.');
+    notes.push(
+      'The actual charge depends on the provider that serves the call; /credits request <id> shows it exactly.',
+    );
     return reply({
       title: `Estimate for ${model.id}`,
       summary: `About ${formatUsd(e.total)} for ${formatTokens(args.tokens_in)} tokens in and ${formatTokens(args.tokens_out)} out`,

@@ -1,6 +1,5 @@
 import { explainError, type LiveAccount, parseErrorInput } from '../domain/error-catalog.js';
-import { UserError } from '../errors.js';
-import { OpenRouterError } from '../errors.js';
+import { OpenRouterError, UserError } from '../errors.js';
 import { defineCommand, type Services } from './command.js';
 import { type Reply, reply } from './reply.js';
 
@@ -11,8 +10,12 @@ const LIVE_STATUSES = new Set([401, 402, 403, 429]);
 async function liveAccount(services: Services): Promise<LiveAccount | undefined> {
   const live: LiveAccount = { fetchedAt: services.now() };
   const [credits, key] = await Promise.allSettled([
-    services.openrouter.hasManagementKey ? services.openrouter.getCredits({ budgetMs: 5_000 }) : Promise.reject(new Error('no key')),
-    services.openrouter.hasInferenceKey ? services.openrouter.getCurrentKey({ budgetMs: 5_000 }) : Promise.reject(new Error('no key')),
+    services.openrouter.hasManagementKey
+      ? services.openrouter.getCredits({ budgetMs: 5_000 })
+      : Promise.reject(new Error('no key')),
+    services.openrouter.hasInferenceKey
+      ? services.openrouter.getCurrentKey({ budgetMs: 5_000 })
+      : Promise.reject(new Error('no key')),
   ]);
   if (credits.status === 'fulfilled') {
     live.balance = credits.value.totalCredits - credits.value.totalUsage;
@@ -44,7 +47,12 @@ export const explain = defineCommand({
   usage: USAGE,
   examples: ['explain 402', 'explain {"error":{"code":429,"message":"Rate limit exceeded: free-models-per-day"}}'],
   options: {
-    error: { kind: 'text', description: 'A status code, an error body or an error message', required: true, maxLength: 3900 },
+    error: {
+      kind: 'text',
+      description: 'A status code, an error body or an error message',
+      required: true,
+      maxLength: 3900,
+    },
   },
   async run({ args, services, commandText }): Promise<Reply> {
     const parsed = parseErrorInput(args.error);

@@ -36,7 +36,10 @@ describe('parseCommandText', () => {
   it('usage takes a period and a grouping in any order', () => {
     expect(ok('usage')).toEqual({ name: 'usage', args: {} });
     expect(ok('usage 30d by key')).toEqual({ name: 'usage', args: { period: '30d', by: 'key' } });
-    expect(ok('usage by provider last-month')).toEqual({ name: 'usage', args: { period: 'last-month', by: 'provider' } });
+    expect(ok('usage by provider last-month')).toEqual({
+      name: 'usage',
+      args: { period: 'last-month', by: 'provider' },
+    });
     expect(ok('Usage WEEK')).toEqual({ name: 'usage', args: { period: 'week' } });
   });
 
@@ -53,7 +56,11 @@ describe('parseCommandText', () => {
       name: 'estimate',
       args: { model: 'openai/gpt-4.1', tokens_in: 12000, tokens_out: 800 },
     });
-    expect(ok('estimate openai/gpt-4.1 12,000 1.5k').args).toEqual({ model: 'openai/gpt-4.1', tokens_in: 12000, tokens_out: 1500 });
+    expect(ok('estimate openai/gpt-4.1 12,000 1.5k').args).toEqual({
+      model: 'openai/gpt-4.1',
+      tokens_in: 12000,
+      tokens_out: 1500,
+    });
   });
 
   it('rejects absurd and malformed numbers', () => {
@@ -100,7 +107,45 @@ describe('parser fuzz', () => {
       return s / 2 ** 32;
     };
   }
-  const ALPHABET = [' ', 'a', 'z', '0', '9', '-', '/', ':', '$', ',', '.', '"', "'", '{', '}', '<', '>', '@', '!', '\n', '\t', '\u0000', '🙂', 'é', '\u202e', 'gen-', 'usage', 'by', 'key', '7d', 'estimate', 'k', 'M', 'explain', 'digest', 'alert', 'sk-or-v1-'];
+  const ALPHABET = [
+    ' ',
+    'a',
+    'z',
+    '0',
+    '9',
+    '-',
+    '/',
+    ':',
+    '$',
+    ',',
+    '.',
+    '"',
+    "'",
+    '{',
+    '}',
+    '<',
+    '>',
+    '@',
+    '!',
+    '\n',
+    '\t',
+    '\u0000',
+    '🙂',
+    'é',
+    '\u202e',
+    'gen-',
+    'usage',
+    'by',
+    'key',
+    '7d',
+    'estimate',
+    'k',
+    'M',
+    'explain',
+    'digest',
+    'alert',
+    'sk-or-v1-',
+  ];
 
   it('survives 5,000 random and adversarial inputs without throwing', () => {
     const rand = prng(42);

@@ -50,7 +50,10 @@ async function estimateLine(services: Services, g: Generation): Promise<string[]
       new Date(g.createdAt),
     );
     const cmp = compareEstimate(estimate.total, g.totalCost, g);
-    return [`Estimate from ${model.id} list prices: ${formatUsd(estimate.total)} vs actual ${formatUsd(g.totalCost)}.`, ...cmp.explanation];
+    return [
+      `Estimate from ${model.id} list prices: ${formatUsd(estimate.total)} vs actual ${formatUsd(g.totalCost)}.`,
+      ...cmp.explanation,
+    ];
   } catch {
     return [];
   }
@@ -99,7 +102,8 @@ export async function renderGeneration(services: Services, g: Generation, comman
   }
   const notes = await estimateLine(services, g);
   if (g.cancelled) notes.push('The stream was cancelled; OpenRouter still bills what was generated up to that point.');
-  if (g.finishReason === 'error') notes.push('Finished with an error: zero completion insurance waives token charges for it.');
+  if (g.finishReason === 'error')
+    notes.push('Finished with an error: zero completion insurance waives token charges for it.');
   return reply({
     title: `Request ${g.id}`,
     tone: g.finishReason === 'error' ? 'warning' : 'neutral',

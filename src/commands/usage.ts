@@ -36,7 +36,9 @@ async function ensureCoverage(services: Services, days: string[], by: Group): Pr
   const oldestServed = utcDate(new Date(Date.parse(`${today}T00:00:00Z`) - 30 * 86_400_000));
   const wanted = days.filter((d) => d < today && d >= oldestServed);
   if (wanted.length === 0) return;
-  const covered = new Set(await activityCoverage(db, { from: wanted[0] ?? today, to: today, ...(by === 'key' ? { perKey: true } : {}) }));
+  const covered = new Set(
+    await activityCoverage(db, { from: wanted[0] ?? today, to: today, ...(by === 'key' ? { perKey: true } : {}) }),
+  );
   if (wanted.every((d) => covered.has(d))) return;
   await syncOnce({
     db,
@@ -124,7 +126,14 @@ export const usage = defineCommand({
           columns: [by, 'spend', 'share', 'requests', 'tokens', 'change'],
           align: ['left', 'right', 'right', 'right', 'right', 'right'],
           rows,
-          footer: ['total', formatUsd(total), current.length ? '100%' : '—', formatTokens(totalRequests), formatTokens(totalTokens), formatChange(total, priorTotal)],
+          footer: [
+            'total',
+            formatUsd(total),
+            current.length ? '100%' : '—',
+            formatTokens(totalRequests),
+            formatTokens(totalTokens),
+            formatChange(total, priorTotal),
+          ],
         },
       ],
       fields: [
@@ -152,13 +161,19 @@ async function todayByKey(services: Services, commandText: string, windowLabel: 
       {
         columns: ['key', 'spend today', 'share'],
         align: ['left', 'right', 'right'],
-        rows: spent.slice(0, TOP).map((k) => [k.name || k.label, formatUsd(k.usageDaily), total > 0 ? formatPercent(k.usageDaily / total) : '—']),
+        rows: spent
+          .slice(0, TOP)
+          .map((k) => [
+            k.name || k.label,
+            formatUsd(k.usageDaily),
+            total > 0 ? formatPercent(k.usageDaily / total) : '—',
+          ]),
         footer: ['total', formatUsd(total), spent.length ? '100%' : '—'],
       },
     ],
     fields: [{ label: 'Window', value: windowLabel }],
     notes: [
-      'OpenRouter publishes per-model activity only for completed UTC days, so today is shown per key (from each key\'s usage_daily). Keys deleted today are missing.',
+      "OpenRouter publishes per-model activity only for completed UTC days, so today is shown per key (from each key's usage_daily). Keys deleted today are missing.",
     ],
     asOf: services.now(),
     buttons: [

@@ -25,7 +25,10 @@ function show(s: string): string {
 export function validateGenerationId(input: string): { ok: true; id: string } | { ok: false; reason: string } {
   const s = input.trim();
   if (!PREFIX.test(s)) {
-    return { ok: false, reason: `"${show(s)}" is not a request id: they start with gen-, e.g. gen-1754553763-Fo6eODcuRTI4SOm6VCIQ.` };
+    return {
+      ok: false,
+      reason: `"${show(s)}" is not a request id: they start with gen-, e.g. gen-1754553763-Fo6eODcuRTI4SOm6VCIQ.`,
+    };
   }
   if (s.length > GEN_ID_MAX_LENGTH) {
     return { ok: false, reason: `That request id is too long (${s.length} characters; real ones have about 35).` };

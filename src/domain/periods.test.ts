@@ -59,7 +59,10 @@ describe('previousWindow', () => {
       '2026-11-01T00:00:00.000Z',
       '2026-12-01T00:00:00.000Z',
     ]);
-    expect(range(previousWindow(resolvePeriod('week', now)))).toEqual(['2026-03-02T00:00:00.000Z', '2026-03-03T12:00:00.000Z']);
+    expect(range(previousWindow(resolvePeriod('week', now)))).toEqual([
+      '2026-03-02T00:00:00.000Z',
+      '2026-03-03T12:00:00.000Z',
+    ]);
   });
   it('every period has a previous window of the same kind of length', () => {
     for (const name of PERIOD_NAMES) {

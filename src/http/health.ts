@@ -12,7 +12,10 @@ export interface ReadinessCheck {
   problem?(): string | undefined;
 }
 
-export function registerHealthRoutes(http: HttpServer, deps: { checks: () => ReadinessCheck[]; metrics: Metrics }): void {
+export function registerHealthRoutes(
+  http: HttpServer,
+  deps: { checks: () => ReadinessCheck[]; metrics: Metrics },
+): void {
   http.addRoute({
     method: 'GET',
     path: '/healthz',

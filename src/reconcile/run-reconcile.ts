@@ -270,8 +270,8 @@ export async function runReconcileCli(
     process.stderr.write('Reconcile looks each request up on OpenRouter /generation: set OPENROUTER_API_KEY.\n');
     return 1;
   }
-  const timeout = new Promise<false>((resolve) => setTimeout(() => resolve(false), 15_000).unref());
-  const connected = await Promise.race([core.store.connected().then(() => true), timeout]);
+  const { waitForStore } = await import('../store.js');
+  const connected = await waitForStore(core.store, 15_000);
   if (!connected) {
     process.stderr.write(`The store is unavailable: ${core.store.problem() ?? 'unknown'}\n`);
     await core.store.close();

@@ -85,15 +85,18 @@ describe('credits-bot ask', () => {
     expect(r.stdout).toContain(`Expected cost: ${formatUsd(expected)}`);
   });
 
-  it.each([['usage fortnight'], ['request gen-<script>alert(1)</script>'], ['frobnicate'], [`usage ${'x'.repeat(5000)}`]])(
-    'exits 2 with the expected form for "%s"',
-    async (text) => {
-      const r = await runCli(['ask', text], env);
-      expect(r.code).toBe(2);
-      expect(r.stdout.length).toBeGreaterThan(0);
-      expect(r.stdout).not.toContain('<script>');
-    },
-  );
+  it.each([
+    ['a bad period', 'usage fortnight'],
+    ['a script-laden id', 'request gen-<script>alert(1)</script>'],
+    ['an unknown command', 'frobnicate'],
+    ['5,000 characters', `usage ${'x'.repeat(5000)}`],
+    ['an absurd number', 'estimate openai/gpt-4.1 1e400 5'],
+  ])('exits 2 with the expected form for %s', async (_label, text) => {
+    const r = await runCli(['ask', text], env);
+    expect(r.code).toBe(2);
+    expect(r.stdout.length).toBeGreaterThan(0);
+    expect(r.stdout).not.toContain('<script>');
+  });
 
   it('exits 1 when neither OpenRouter nor the store can answer', async () => {
     const r = await runCli(['ask', 'balance'], {
