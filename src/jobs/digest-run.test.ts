@@ -328,6 +328,32 @@ describe(`digest run exactly once (${BACKEND})`, () => {
     expect(slack.posts).toHaveLength(1);
   });
 
+  it('is due at the local time across DST changes and the turn of the year, for the 7 UTC days before', async () => {
+    const cases = [
+      { zone: 'Europe/Berlin', at: '2026-10-19T07:00:00Z', window: ['2026-10-12', '2026-10-19'] }, // CEST
+      { zone: 'Europe/Berlin', at: '2026-10-26T08:00:00Z', window: ['2026-10-19', '2026-10-26'] }, // CET from 25 Oct
+      { zone: 'America/New_York', at: '2027-03-08T14:00:00Z', window: ['2027-03-01', '2027-03-08'] }, // EST
+      { zone: 'America/New_York', at: '2027-03-15T13:00:00Z', window: ['2027-03-08', '2027-03-15'] }, // EDT from 14 Mar
+      { zone: 'Europe/Berlin', at: '2027-01-04T08:00:00Z', window: ['2026-12-28', '2027-01-04'] },
+      { zone: 'Pacific/Auckland', at: '2027-01-03T20:00:00Z', window: ['2026-12-27', '2027-01-03'] }, // Monday 09:00 NZDT
+    ];
+    for (const c of cases) {
+      const at = new Date(c.at);
+      await a.db.delete(digestDeliveries);
+      await a.db
+        .update(digestSubscriptions)
+        .set({ timezone: c.zone, subscribedAt: new Date(at.getTime() - 3 * 86_400_000) });
+      const slack = recordingAdapter();
+      clock.now = new Date(at.getTime() + 7 * 60 * MIN);
+      expect((await run(a, slack, 'p1', undefined, new Date(at.getTime() - MIN))).due, c.at).toBe(0);
+      const r = await run(a, slack, 'p1', undefined, at);
+      expect(
+        r.results.map((x) => [x.window.from, x.window.to]),
+        c.at,
+      ).toEqual([c.window]);
+    }
+  });
+
   it('isolates subscriptions: one channel failing does not stop another', async () => {
     await upsertSubscription(a.db, {
       platform: 'discord',
