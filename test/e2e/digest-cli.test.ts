@@ -112,7 +112,7 @@ describe.skipIf(!DB_URL)('credits-bot digest run --at (two at once, Postgres)', 
     expect(posts.map((p) => p.body.channel).sort()).toEqual(['C0CLI01', 'C0CLI02']);
     expect(fake.callsTo('files.completeUploadExternal')).toHaveLength(2);
     const summaries = [one, two].map((r) => JSON.parse(r.stdout) as { sent: number });
-    expect(summaries[0].sent + summaries[1].sent).toBe(2);
+    expect(summaries.reduce((n, s) => n + s.sent, 0)).toBe(2);
     const rows = await db.db.select().from(digestDeliveries);
     expect(rows.map((r) => [r.status, r.windowStart])).toEqual([
       ['sent', '2026-11-16'],
