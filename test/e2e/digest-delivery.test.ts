@@ -240,6 +240,9 @@ describe('weekly digest through Slack and Discord', () => {
     expect(text).toContain('More than doubled: deepseek/deepseek-chat-v3.1');
     expect(text).toContain('deepseek/deepseek-chat-v3.1 expires on 2026-12-14');
     expect(text).toContain('Window: UTC days 2026-11-16 to 2026-11-22');
+    expect(text).toContain('Spend by key');
+    expect(text).toMatch(/production[^"]*\$121\.00[^"]*\+72\.9%/);
+    expect(text).toContain('170 requests · 17,000 in · 1,700 out');
     expect(JSON.stringify(posts[0]?.body.metadata)).toContain('digest:1:2026-11-16');
     const getUrl = h.fakeSlack.callsTo('files.getUploadURLExternal');
     expect(getUrl).toHaveLength(1);
