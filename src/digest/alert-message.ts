@@ -8,12 +8,17 @@ import type { AlertRule } from '../db/queries/alerts.js';
 import type { AlertKind } from '../db/schema.js';
 import { formatDays, formatUsd } from '../domain/money.js';
 
-export interface AlertReadingsView {
+/** What the rules are evaluated against, from the latest snapshot and stored activity. */
+export interface AlertReadings {
   asOf: Date;
   balance: number;
+  /** USD/day over the last 7 complete UTC days (activity), else from balance readings; null when unknown. */
   burnPerDay: number | null;
+  /** Days until the balance runs out at that burn rate; null without spend. */
   runwayDays: number | null;
+  /** Spend today (UTC) so far, from balance readings; null without a reading before midnight. */
   spendToday: number | null;
+  /** Average daily spend over the 7 complete UTC days before today. */
   trailingAverage: number | null;
 }
 
@@ -37,7 +42,7 @@ export function parseAlertButtonValue(value: string): { ruleId: number; crossing
 export function alertMessage(p: {
   rule: Pick<AlertRule, 'id' | 'kind' | 'threshold'>;
   crossingNo: number;
-  readings: AlertReadingsView;
+  readings: AlertReadings;
   value: number | null;
 }): Reply {
   const { rule, readings: r } = p;

@@ -5,6 +5,7 @@
  * publishes activity by completed UTC day.
  * @module
  */
+import type { DayWindow } from '../domain/digest-window.js';
 import { runway } from '../domain/runway.js';
 
 const DAY_MS = 86_400_000;
@@ -13,10 +14,7 @@ const SPIKE_FACTOR = 2;
 const EXPIRY_HORIZON_DAYS = 30;
 
 /** UTC days, `from` inclusive, `to` exclusive, both `YYYY-MM-DD`. */
-export interface DayWindow {
-  from: string;
-  to: string;
-}
+export type { DayWindow };
 
 /** Spend of one model on one UTC day (account-wide activity). */
 export interface DayModelRow {

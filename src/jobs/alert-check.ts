@@ -19,7 +19,7 @@ import {
 } from '../db/queries/alerts.js';
 import { creditSnapshotsSince, latestCreditSnapshot } from '../db/queries/credits.js';
 import type { AlertKind } from '../db/schema.js';
-import { alertMessage } from '../digest/alert-message.js';
+import { type AlertReadings, alertMessage } from '../digest/alert-message.js';
 import { addDays } from '../digest/figures.js';
 import { claimRetryableEvent } from '../digest/store.js';
 import { evaluateAlert } from '../domain/alert-rules.js';
@@ -27,19 +27,7 @@ import { runway } from '../domain/runway.js';
 
 const DAY_MS = 86_400_000;
 
-/** What the rules are evaluated against, from the latest snapshot and stored activity. */
-export interface AlertReadings {
-  asOf: Date;
-  balance: number;
-  /** USD/day over the last 7 complete UTC days (activity), else from balance readings; null when unknown. */
-  burnPerDay: number | null;
-  /** Days until the balance runs out at that burn rate; null without spend. */
-  runwayDays: number | null;
-  /** Spend today (UTC) so far, from balance readings; null without a reading before midnight. */
-  spendToday: number | null;
-  /** Average daily spend over the 7 complete UTC days before today. */
-  trailingAverage: number | null;
-}
+export type { AlertReadings };
 
 /** The value a rule of this kind compares with its threshold (spike: today / trailing average). */
 export function valueFor(kind: AlertKind, r: AlertReadings): number | null {
