@@ -7,6 +7,7 @@
 
 import { activityCoverage, spendByDay, upsertActivity } from '../db/queries/activity.js';
 import { creditSnapshotsSince, insertCreditSnapshot, latestCreditSnapshot } from '../db/queries/credits.js';
+import { listKeys } from '../db/queries/keys.js';
 import { utcDate } from '../domain/periods.js';
 import { burnRate, runway } from '../domain/runway.js';
 import { MissingKeyError, OpenRouterError } from '../errors.js';
@@ -25,7 +26,12 @@ export interface AccountState {
   keyError?: unknown;
   key: CurrentKey | undefined;
   keyProblem?: string;
-  spend: { today: number | null; last7: number | null; month: number | null; todaySource: 'snapshots' | 'none' };
+  spend: {
+    today: number | null;
+    last7: number | null;
+    month: number | null;
+    todaySource: 'snapshots' | 'keys' | 'none';
+  };
   burn: { perDay: number; days: number; basis: 'activity' | 'snapshots' } | null;
   runway: { days: number | null; runOutDate: Date | null } | null;
 }
@@ -125,6 +131,15 @@ export async function readAccountState(services: Services): Promise<AccountState
       if (creditsPart.credits && beforeMidnight && today.getTime() - beforeMidnight.takenAt.getTime() <= 60 * 60_000) {
         spend.today = Math.max(0, creditsPart.credits.totalUsage - beforeMidnight.totalUsage);
         spend.todaySource = 'snapshots';
+      }
+      if (spend.today === null) {
+        // Without a reading from before midnight, today's spend is the keys' usage_daily (synced).
+        const keys = await listKeys(db);
+        const fresh = keys.filter((k) => k.syncedAt.getTime() >= today.getTime());
+        if (fresh.length > 0) {
+          spend.today = fresh.reduce((s, k) => s + k.usageDaily, 0);
+          spend.todaySource = 'keys';
+        }
       }
       const hasActivity = daily.some((d) => d.date >= weekAgo);
       if (hasActivity) {

@@ -63,7 +63,6 @@ export const explain = defineCommand({
     const live = needsLive ? await liveAccount(services) : undefined;
     const x = explainError(parsed, live);
     const fields = [
-      { label: 'Meaning', value: x.meaning },
       ...(x.causes.length ? [{ label: 'Likely causes', value: x.causes.map((c) => `• ${c}`).join('\n') }] : []),
       {
         label: RETRY_LABEL[x.retry.advice] ?? 'Retry',

@@ -30,11 +30,12 @@ export const help = defineCommand({
       tables: [
         {
           columns: ['command', 'what it answers', 'example'],
-          rows: list.map((c) => [c.usage, c.summary, `/credits ${c.examples[0] ?? c.name}`]),
+          rows: list.map((c) => [c.name, c.summary, `/credits ${c.examples[0] ?? c.name}`]),
         },
       ],
       notes: [
         'Periods (UTC): today, yesterday, 7d, 30d, week, last-week, month, last-month.',
+        '`help <command>` shows the full form and every option of one command.',
         'Insufficient credits is HTTP 402, not 403: try `/credits explain 402`.',
       ],
     });

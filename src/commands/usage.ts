@@ -80,10 +80,27 @@ export const usage = defineCommand({
     }
     const from = utcDate(window.start);
     const to = utcDate(window.end);
-    const [current, prior] = await Promise.all([
+    const prevFrom = utcDate(previous.start);
+    const prevTo = utcDate(previous.end);
+    const [current, prior, prevCovered] = await Promise.all([
       breakdown(services, from, to, by),
-      breakdown(services, utcDate(previous.start), utcDate(previous.end), by),
+      breakdown(services, prevFrom, prevTo, by),
+      activityCoverage(services.store.get().db, {
+        from: prevFrom,
+        to: prevTo,
+        ...(by === 'key' ? { perKey: true } : {}),
+      }),
     ]);
+    const prevDays = utcDays(previous).filter((d) => d < prevTo || prevFrom === prevTo).length;
+    const comparable = prevCovered.length > 0;
+    if (!comparable) {
+      notes.push(
+        `No data for the previous period (${previous.label.replace(/^previous: /, '')}): OpenRouter serves the last 30 days, and the bot keeps history from its first sync on.`,
+      );
+    } else if (prevCovered.length < prevDays) {
+      notes.push(`The previous period is only partly in the store (${prevCovered.length} of ${prevDays} days).`);
+    }
+    const change = (cur: number, prev: number) => (comparable ? formatChange(cur, prev) : '—');
     const names = by === 'key' ? await keyNames(services.store.get().db) : new Map<string, string>();
     const label = (g: string) => (by === 'key' ? (names.get(g) ?? `key ${g.slice(0, 8)}…`) : g || '(unknown)');
     const total = current.reduce((s, r) => s + r.usd, 0);
@@ -98,7 +115,7 @@ export const usage = defineCommand({
       total > 0 ? formatPercent(r.usd / total) : '—',
       formatTokens(r.requests),
       formatTokens(r.tokens),
-      formatChange(r.usd, priorBy.get(r.group) ?? 0),
+      change(r.usd, priorBy.get(r.group) ?? 0),
     ]);
     if (rest.length > 0) {
       const usd = rest.reduce((s, r) => s + r.usd, 0);
@@ -109,7 +126,7 @@ export const usage = defineCommand({
         total > 0 ? formatPercent(usd / total) : '—',
         formatTokens(rest.reduce((s, r) => s + r.requests, 0)),
         formatTokens(rest.reduce((s, r) => s + r.tokens, 0)),
-        formatChange(usd, priorRest),
+        change(usd, priorRest),
       ]);
     }
     if (period === 'month' || period === 'week') {
@@ -120,7 +137,7 @@ export const usage = defineCommand({
     const totalTokens = current.reduce((s, r) => s + r.tokens, 0);
     return reply({
       title: `Usage by ${by}, ${period}`,
-      summary: `${formatUsd(total)} in ${window.label}; ${formatChange(total, priorTotal)} vs ${previous.label}`,
+      summary: `${formatUsd(total)} in ${window.label}${comparable ? `; ${formatChange(total, priorTotal)} vs the previous period` : ''}`,
       tables: [
         {
           columns: [by, 'spend', 'share', 'requests', 'tokens', 'change'],
@@ -132,13 +149,18 @@ export const usage = defineCommand({
             current.length ? '100%' : '—',
             formatTokens(totalRequests),
             formatTokens(totalTokens),
-            formatChange(total, priorTotal),
+            change(total, priorTotal),
           ],
         },
       ],
       fields: [
         { label: 'Window', value: window.label },
-        { label: 'Compared with', value: `${previous.label}: ${formatUsd(priorTotal)}` },
+        {
+          label: 'Compared with',
+          value: comparable
+            ? `${previous.label.replace(/^previous: /, '')}: ${formatUsd(priorTotal)}`
+            : 'no data for the previous period',
+        },
       ],
       notes,
       asOf: now,
