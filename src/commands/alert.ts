@@ -41,7 +41,7 @@ function threshold(kind: AlertKind, value: number | undefined): number {
 }
 
 async function setRule(services: Services, actor: Actor, kind: AlertKind, value: number | undefined): Promise<Reply> {
-  const channel = channelOf(actor);
+  const channel = channelOf(actor, 'Alerts', USAGE);
   const t = threshold(kind, value);
   await upsertRule(services.store.get().db, {
     ...channel,
@@ -62,7 +62,7 @@ async function setRule(services: Services, actor: Actor, kind: AlertKind, value:
 }
 
 async function list(services: Services, actor: Actor): Promise<Reply> {
-  const channel = channelOf(actor);
+  const channel = channelOf(actor, 'Alerts', USAGE);
   const rules = await listRules(services.store.get().db, channel);
   if (rules.length === 0) {
     return reply({
@@ -112,7 +112,7 @@ export const alert = defineCommand({
       case 'list':
         return list(services, actor);
       case 'off': {
-        const gone = await deleteRules(services.store.get().db, channelOf(actor), args.kind);
+        const gone = await deleteRules(services.store.get().db, channelOf(actor, 'Alerts', USAGE), args.kind);
         return reply({
           title: 'Alerts',
           tone: gone > 0 ? 'good' : 'neutral',

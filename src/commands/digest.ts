@@ -49,11 +49,12 @@ function titleCase(day: string): string {
   return day.charAt(0).toUpperCase() + day.slice(1);
 }
 
-export function channelOf(actor: Actor): Channel {
+/** The Slack or Discord channel the command was run in; `what` names what goes there. */
+export function channelOf(actor: Actor, what = 'Digests', usage = USAGE): Channel {
   if ((actor.platform !== 'slack' && actor.platform !== 'discord') || !actor.workspaceId || !actor.channelId) {
     throw new UserError(
-      'Digests go to a Slack or Discord channel: run this command in the channel that should get them.',
-      USAGE,
+      `${what} go to a Slack or Discord channel: run this command in the channel that should get them.`,
+      usage,
     );
   }
   return { platform: actor.platform, workspaceId: actor.workspaceId, channelId: actor.channelId };
