@@ -35,7 +35,15 @@ export interface Core {
 }
 
 /** Builds the platform-free part: what `ask`, `sync`, `digest run` and the service share. */
-export function buildCore(config: Config, opts: { log?: Logger; memoryStore?: boolean; now?: () => Date } = {}): Core {
+export interface CoreOptions {
+  log?: Logger;
+  memoryStore?: boolean;
+  now?: () => Date;
+  /** Store reconnect and health-ping intervals (tests shorten them). */
+  store?: { retryMs?: number; pingMs?: number };
+}
+
+export function buildCore(config: Config, opts: CoreOptions = {}): Core {
   const log = opts.log ?? createLogger({ level: config.logLevel, secrets: configSecrets(config) });
   const metrics = createMetrics();
   const openrouter = createOpenRouterClient({
@@ -52,6 +60,7 @@ export function buildCore(config: Config, opts: { log?: Logger; memoryStore?: bo
     config,
     log: log.child({ component: 'store' }),
     ...(opts.memoryStore ? { memory: true } : {}),
+    ...opts.store,
   });
   const services: Services = { config, openrouter, store, log, metrics, now: opts.now ?? (() => new Date()) };
   const bot = createBot(services, commands, buttons);
@@ -69,11 +78,8 @@ export interface RunningService {
 /** Starts the whole service; resolves once the HTTP server listens (the store may still be connecting). */
 export async function startService(
   config: Config,
-  opts: {
-    log?: Logger;
+  opts: CoreOptions & {
     console?: { input: NodeJS.ReadableStream; output: NodeJS.WritableStream; banner?: string };
-    memoryStore?: boolean;
-    now?: () => Date;
   } = {},
 ): Promise<RunningService> {
   const core = buildCore(config, opts);

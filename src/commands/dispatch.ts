@@ -179,7 +179,13 @@ export function createBot(
       return { reply: r, outcome: 'denied', command: name };
     }
     try {
-      const result = await command.run({ args: args as never, actor, services, commandText: argsText, commands });
+      const result = await command.run({
+        args: args as never,
+        actor,
+        services,
+        commandText: maskSecrets(argsText, knownSecrets),
+        commands,
+      });
       await audit(actor, name, argsText, 'ok', started);
       return { reply: result, outcome: 'ok', command: name };
     } catch (error) {

@@ -19,7 +19,7 @@ export interface HttpRoute {
 export interface HttpServer {
   addRoute(route: HttpRoute): void;
   start(): Promise<{ port: number; url: string }>;
-  stop(): Promise<void>;
+  stop(graceMs?: number): Promise<void>;
   readonly server: Server;
 }
 
@@ -68,10 +68,16 @@ export function createHttpServer(opts: { host: string; port: number; log: Logger
         });
       });
     },
-    stop() {
+    /** Stops accepting, lets in-flight requests finish (up to `graceMs`), then drops what is left. */
+    stop(graceMs = 10_000) {
       return new Promise((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
+        const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+        timer.unref();
+        server.close(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+        server.closeIdleConnections();
       });
     },
   };
