@@ -24,7 +24,13 @@ import { createMetrics } from '../../src/metrics.js';
 import { createDemoSeed } from '../../src/openrouter/simulator/seed.js';
 import { setCredits } from '../../src/openrouter/simulator/state.js';
 import { type FakeDiscord, startFakeDiscord } from '../support/fake-discord.js';
-import { type FakeSlack, startFakeSlack, TEAM_ID } from '../support/fake-slack.js';
+import {
+  blockActionPayload,
+  createSlackDriver,
+  type FakeSlack,
+  startFakeSlack,
+  TEAM_ID,
+} from '../support/fake-slack.js';
 import { startTestOpenRouter, type TestOpenRouter } from '../support/openrouter.js';
 
 const NOW = new Date('2026-11-24T15:00:00Z');
@@ -41,6 +47,7 @@ interface Harness {
   openrouter: TestOpenRouter;
   scheduler: Scheduler;
   bot: ReturnType<typeof createBot>;
+  httpUrl: string;
 }
 
 let h: Harness;
@@ -111,7 +118,7 @@ beforeAll(async () => {
     tuning: { webApiRetries: 0, perChannelIntervalMs: 10 },
   });
   const discord = createDiscordAdapter(config, { bot, log, metrics });
-  await http.start();
+  const { url: httpUrl } = await http.start();
   await slack.start();
   await discord.start();
   const adapters = new Map<Platform, ChatAdapter>([
@@ -119,7 +126,7 @@ beforeAll(async () => {
     ['discord', discord],
   ]);
   const scheduler = createScheduler({ services, adapters, log, owner: 'e2e' });
-  h = { db, clock, slack, discord, fakeSlack, fakeDiscord, http, openrouter, scheduler, bot };
+  h = { db, clock, slack, discord, fakeSlack, fakeDiscord, http, openrouter, scheduler, bot, httpUrl };
 });
 
 afterAll(async () => {
@@ -196,8 +203,29 @@ describe('balance alerts through Slack and Discord', () => {
 
   it('acknowledge persists; a top-up re-arms; the next crossing fires again; snooze holds it for 24 hours', async () => {
     const value = `${1}:${1}`;
-    const ack = await h.bot.pressButton('alert-ack', value, slackAdmin());
-    expect(ack.reply.title).toBe('Alert acknowledged');
+    // The real button, through Bolt: a plain member is refused privately, an admin acknowledges.
+    const driver = createSlackDriver(h.fakeSlack, {
+      mode: 'http',
+      eventsUrl: `${h.httpUrl}/slack/events`,
+      signingSecret: 'test-signing-secret-0123456789',
+    });
+    const press = (userId: string) =>
+      driver.action(
+        blockActionPayload({
+          actionId: 'alert-ack',
+          value,
+          responseUrl: h.fakeSlack.responseUrl(),
+          userId,
+          ephemeral: false,
+        }),
+      );
+    expect((await press('U0PLAIN1')).status).toBe(200);
+    const refused = await h.fakeSlack.waitFor('response', (c) => c.length >= 1);
+    expect(JSON.stringify(refused[0]?.body)).toMatch(/Only admins/);
+    expect(refused[0]?.body.response_type).toBe('ephemeral');
+    expect((await press('UADMIN1')).status).toBe(200);
+    const answered = await h.fakeSlack.waitFor('response', (c) => c.length >= 2);
+    expect(JSON.stringify(answered[1]?.body)).toContain('Alert acknowledged');
     const [slackRule] = await h.db.db.select().from(alertRules).where(sql`platform = 'slack'`);
     expect(slackRule?.acknowledgedBy).toBe('slack:UADMIN1');
 

@@ -120,6 +120,8 @@ function rerun(value: string, bot: Bot, actor: Actor): Promise<CommandResult> {
   return parsed ? bot.runCommand(parsed.name, parsed.options, actor) : bot.runText(value, actor);
 }
 
+const ALERT_BUTTON = /^(alert-ack|alert-snooze):(.*)$/;
+
 async function onButton(i: ButtonInteraction, deps: InteractionDeps): Promise<void> {
   if (i.customId === SHARE_ID) {
     // Copies what the person sees into the channel; no I/O, so a direct reply meets the deadline.
@@ -128,6 +130,21 @@ async function onButton(i: ButtonInteraction, deps: InteractionDeps): Promise<vo
       embeds: i.message.embeds.map((e) => e.toJSON()),
       components: [],
     });
+    return;
+  }
+  const alertAction = ALERT_BUTTON.exec(i.customId);
+  if (alertAction?.[1] && alertAction[2] !== undefined) {
+    await i.deferReply({ flags: MessageFlags.Ephemeral });
+    const result = await deps.bot.pressButton(alertAction[1], alertAction[2], actorFromInteraction(i));
+    if (result.outcome === 'ok') {
+      // Acknowledged/snoozed: confirm to the presser and take the buttons off the alert.
+      await i.editReply(toEdit(renderReply({ ...result.reply, visibility: 'ephemeral' }, {})));
+      await i.message
+        .edit({ components: [] })
+        .catch((error: unknown) => deps.log.debug({ err: error }, 'could not remove alert buttons'));
+    } else {
+      await i.editReply(toEdit(renderReply(result.reply, {})));
+    }
     return;
   }
   if (!i.customId.startsWith(REFRESH_PREFIX)) return;

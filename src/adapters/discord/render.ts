@@ -166,6 +166,9 @@ function buttonRow(r: Reply, opts: RenderOptions): APIActionRowComponent<APIButt
   for (const b of r.buttons ?? []) {
     if (b.action === 'share' && opts.share && r.visibility === 'ephemeral') add(b, SHARE_ID, ButtonStyle.Primary);
     if (b.action === 'refresh' && opts.refresh) add(b, `${REFRESH_PREFIX}${b.value}`, ButtonStyle.Secondary);
+    if (b.action === 'alert-ack' || b.action === 'alert-snooze') {
+      add(b, `${b.action}:${b.value}`, b.action === 'alert-ack' ? ButtonStyle.Primary : ButtonStyle.Secondary);
+    }
   }
   return buttons.length ? [{ type: ComponentType.ActionRow, components: buttons.slice(0, 5) }] : [];
 }

@@ -450,10 +450,16 @@ export function createSlackAdapter(config: Config, deps: SlackAdapterDeps): Slac
   });
 
   for (const id of ['alert-ack', 'alert-snooze'] as const) {
-    app.action<BlockAction<ButtonAction>>(id, async ({ ack }) => {
+    app.action<BlockAction<ButtonAction>>(id, async ({ ack, body, action, respond }) => {
       await ack();
-      events.inc({ kind: id, outcome: 'ignored' });
-      log.info({ action: id }, 'alert button pressed (no handler in the core yet)');
+      events.inc({ kind: id, outcome: 'processed' });
+      const result = await bot.pressButton(id, action.value ?? '', actionActor(body));
+      if (result.outcome !== 'ok') {
+        // A refusal goes to the presser only; the alert message stays as it is.
+        await respond({ response_type: 'ephemeral', replace_original: false, ...renderPublic(result.reply) });
+        return;
+      }
+      await respond({ response_type: 'in_channel', replace_original: false, ...renderPublic(result.reply) });
     });
   }
 
