@@ -1,0 +1,95 @@
+import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
+import type { Db } from '../client.js';
+import { type DigestDeliveryRow, digestDeliveries } from '../schema.js';
+
+export type Delivery = DigestDeliveryRow;
+
+export interface ClaimParams {
+  subscriptionId: number;
+  /** `YYYY-MM-DD`, the window's first day. */
+  windowStart: string;
+  /** `YYYY-MM-DD`, exclusive. */
+  windowEnd: string;
+  dueAt: Date;
+  /** Who claims (process / replica id). */
+  owner: string;
+  /** How long the claim holds before another process may take it over. */
+  leaseMs: number;
+  now: Date;
+  /** How many windows were missed before this one (recorded for the digest text). */
+  missedWindows?: number;
+}
+
+/**
+ * Claims the (subscription, window) delivery for `owner`, or returns null when someone else holds it
+ * or it is done. A new window is claimed by inserting its unique row; an existing one only when it is
+ * 'claimed' or 'failed' and its lease has run out, in one conditional UPDATE, so two processes can
+ * never both hold it.
+ */
+export async function claimDelivery(db: Db, p: ClaimParams): Promise<Delivery | null> {
+  const leaseUntil = new Date(p.now.getTime() + p.leaseMs);
+  const [inserted] = await db
+    .insert(digestDeliveries)
+    .values({
+      subscriptionId: p.subscriptionId,
+      windowStart: p.windowStart,
+      windowEnd: p.windowEnd,
+      dueAt: p.dueAt,
+      status: 'claimed',
+      claimedBy: p.owner,
+      leaseUntil,
+      attempts: 1,
+      missedWindows: p.missedWindows ?? 0,
+      createdAt: p.now,
+    })
+    .onConflictDoNothing({ target: [digestDeliveries.subscriptionId, digestDeliveries.windowStart] })
+    .returning();
+  if (inserted) return inserted;
+  const [taken] = await db
+    .update(digestDeliveries)
+    .set({ status: 'claimed', claimedBy: p.owner, leaseUntil, attempts: sql`${digestDeliveries.attempts} + 1` })
+    .where(
+      and(
+        eq(digestDeliveries.subscriptionId, p.subscriptionId),
+        eq(digestDeliveries.windowStart, p.windowStart),
+        inArray(digestDeliveries.status, ['claimed', 'failed']),
+        lt(digestDeliveries.leaseUntil, p.now),
+      ),
+    )
+    .returning();
+  return taken ?? null;
+}
+
+export async function markSent(db: Db, id: number, messageId: string | null, at = new Date()): Promise<void> {
+  await db
+    .update(digestDeliveries)
+    .set({ status: 'sent', messageId, sentAt: at, leaseUntil: null, error: null })
+    .where(eq(digestDeliveries.id, id));
+}
+
+/** Done without posting (e.g. the channel is gone, nothing to report). */
+export async function markSkipped(db: Db, id: number, reason: string): Promise<void> {
+  await db
+    .update(digestDeliveries)
+    .set({ status: 'skipped', error: reason, leaseUntil: null })
+    .where(eq(digestDeliveries.id, id));
+}
+
+/** Posting failed; another claim may retry from `retryAt`. */
+export async function markFailed(db: Db, id: number, error: string, retryAt: Date): Promise<void> {
+  await db
+    .update(digestDeliveries)
+    .set({ status: 'failed', error, leaseUntil: retryAt })
+    .where(eq(digestDeliveries.id, id));
+}
+
+/** The subscription's newest delivery (by window), or null. */
+export async function lastDelivery(db: Db, subscriptionId: number): Promise<Delivery | null> {
+  const [row] = await db
+    .select()
+    .from(digestDeliveries)
+    .where(eq(digestDeliveries.subscriptionId, subscriptionId))
+    .orderBy(desc(digestDeliveries.windowStart))
+    .limit(1);
+  return row ?? null;
+}
