@@ -25,6 +25,8 @@ export interface DbOptions {
   dataDir?: string;
   /** An in-memory PGlite (tests, demo). */
   memory?: boolean;
+  /** PGlite only: start from this `dumpDataDir()` tarball instead of an empty cluster (tests). */
+  loadDataDir?: Blob;
   /** postgres.js pool size; at least 2 so a pinned lock connection never starves queries. Default 10. */
   max?: number;
   /** Seconds to wait for a postgres.js connection. Default 10. */
@@ -64,18 +66,23 @@ function drizzleLogger(log: Logger): DrizzleLogger {
 function localLocks() {
   const held = new Set<string>();
   return {
-    tryTake: (key: string) => (held.has(key) ? false : (held.add(key), true)),
+    tryTake(key: string): boolean {
+      if (held.has(key)) return false;
+      held.add(key);
+      return true;
+    },
     release: (key: string) => held.delete(key),
   };
 }
 
 async function openPglite(opts: DbOptions, logger: DrizzleLogger | undefined): Promise<DbHandle> {
   let client: PGlite;
+  const load = opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {};
   if (opts.memory || !opts.dataDir) {
-    client = new PGlite();
+    client = new PGlite(load);
   } else {
     await mkdir(opts.dataDir, { recursive: true });
-    client = new PGlite(opts.dataDir);
+    client = new PGlite(opts.dataDir, load);
   }
   await client.waitReady;
   const db: Db = drizzlePglite({ client, schema, ...(logger ? { logger } : {}) });

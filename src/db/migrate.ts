@@ -22,7 +22,8 @@ export function migrationsFolder(from = dirname(fileURLToPath(import.meta.url)))
     const candidate = join(dir, 'drizzle');
     if (existsSync(join(candidate, 'meta', '_journal.json'))) return candidate;
     const parent = dirname(dir);
-    if (parent === dir) throw new Error(`No drizzle/meta/_journal.json above ${from}; the package is missing its migrations.`);
+    if (parent === dir)
+      throw new Error(`No drizzle/meta/_journal.json above ${from}; the package is missing its migrations.`);
     dir = parent;
   }
 }

@@ -5,9 +5,9 @@
  * @module
  */
 import type { Db } from '../db/client.js';
+import { upsertActivity } from '../db/queries/activity.js';
 import { insertCreditSnapshot } from '../db/queries/credits.js';
 import { listKeys, upsertKeys } from '../db/queries/keys.js';
-import { upsertActivity } from '../db/queries/activity.js';
 import { markSyncFailed, markSyncOk, markSyncStarted } from '../db/queries/sync-state.js';
 import { MissingKeyError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -98,7 +98,9 @@ export async function syncOnce(opts: SyncOptions): Promise<SyncSummary> {
         });
         written += perKey;
         if (failures.length > 0) {
-          throw new Error(`per-key activity failed for ${failures.length} of ${hashes.length} keys (${failures.slice(0, 3).join('; ')})`);
+          throw new Error(
+            `per-key activity failed for ${failures.length} of ${hashes.length} keys (${failures.slice(0, 3).join('; ')})`,
+          );
         }
         return perKey;
       });
@@ -106,7 +108,15 @@ export async function syncOnce(opts: SyncOptions): Promise<SyncSummary> {
     summary.activity = written;
   }
 
-  log.info({ credits: summary.credits !== undefined, keys: summary.keys, activity: summary.activity, errors: summary.errors.length }, 'sync done');
+  log.info(
+    {
+      credits: summary.credits !== undefined,
+      keys: summary.keys,
+      activity: summary.activity,
+      errors: summary.errors.length,
+    },
+    'sync done',
+  );
   return summary;
 }
 

@@ -26,8 +26,7 @@ export interface UsageGroup {
   reasoningTokens: number;
 }
 
-const sumOf = (column: AnyPgColumn) =>
-  sql<number>`coalesce(sum(${column}), 0)`.mapWith(Number);
+const sumOf = (column: AnyPgColumn) => sql<number>`coalesce(sum(${column}), 0)`.mapWith(Number);
 
 const inRange = ({ from, to }: DateRange) => and(gte(activityDays.date, from), lt(activityDays.date, to));
 const scope = (keyHash: string | undefined) =>
@@ -37,7 +36,12 @@ const scope = (keyHash: string | undefined) =>
  * Writes `/activity` rows for one scope (`keyHash` '' = account-wide, else that key's rows).
  * Idempotent: rows are keyed by (key, date, model permaslug, endpoint), and later figures win.
  */
-export async function upsertActivity(db: Db, rows: readonly ActivityRow[], keyHash: string, syncedAt: Date): Promise<number> {
+export async function upsertActivity(
+  db: Db,
+  rows: readonly ActivityRow[],
+  keyHash: string,
+  syncedAt: Date,
+): Promise<number> {
   if (rows.length === 0) return 0;
   const set = excludedColumns(activityDays, ['keyHash', 'date', 'modelPermaslug', 'endpointId']);
   await db.transaction(async (tx) => {
@@ -89,7 +93,11 @@ export async function spendByDay(
  */
 export async function usageBreakdown(db: Db, params: DateRange & { by: BreakdownBy }): Promise<UsageGroup[]> {
   const group =
-    params.by === 'model' ? activityDays.model : params.by === 'provider' ? activityDays.providerName : activityDays.keyHash;
+    params.by === 'model'
+      ? activityDays.model
+      : params.by === 'provider'
+        ? activityDays.providerName
+        : activityDays.keyHash;
   const keyScope = params.by === 'key' ? ne(activityDays.keyHash, '') : eq(activityDays.keyHash, '');
   const usd = sumOf(activityDays.usage);
   return db

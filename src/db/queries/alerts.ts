@@ -57,7 +57,13 @@ export async function upsertRule(db: Db, input: RuleInput): Promise<AlertRule> {
   };
   const [row] = await db
     .insert(alertRules)
-    .values({ platform: input.platform, workspaceId: input.workspaceId, channelId: input.channelId, kind: input.kind, ...fresh })
+    .values({
+      platform: input.platform,
+      workspaceId: input.workspaceId,
+      channelId: input.channelId,
+      kind: input.kind,
+      ...fresh,
+    })
     .onConflictDoUpdate({
       target: [alertRules.platform, alertRules.workspaceId, alertRules.channelId, alertRules.kind],
       set: fresh,
@@ -157,6 +163,10 @@ export async function markAlertEvent(
 ): Promise<void> {
   await db
     .update(alertEvents)
-    .set(result.status === 'sent' ? { status: 'sent', messageId: result.messageId } : { status: 'failed', error: result.error })
+    .set(
+      result.status === 'sent'
+        ? { status: 'sent', messageId: result.messageId }
+        : { status: 'failed', error: result.error },
+    )
     .where(eq(alertEvents.id, id));
 }

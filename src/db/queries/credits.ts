@@ -25,5 +25,9 @@ export async function latestCreditSnapshot(db: Db): Promise<CreditSnapshot | nul
 
 /** Readings taken at or after `since`, oldest first. */
 export async function creditSnapshotsSince(db: Db, since: Date): Promise<CreditSnapshot[]> {
-  return db.select(columns).from(creditSnapshots).where(gte(creditSnapshots.takenAt, since)).orderBy(asc(creditSnapshots.takenAt));
+  return db
+    .select(columns)
+    .from(creditSnapshots)
+    .where(gte(creditSnapshots.takenAt, since))
+    .orderBy(asc(creditSnapshots.takenAt));
 }

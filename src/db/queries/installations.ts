@@ -19,7 +19,10 @@ export async function upsertInstallation(
     .onConflictDoUpdate({ target: [chatInstallations.platform, chatInstallations.workspaceId], set: seen });
 }
 
-export async function markUninstalled(db: Db, params: { platform: Platform; workspaceId: string; now: Date }): Promise<void> {
+export async function markUninstalled(
+  db: Db,
+  params: { platform: Platform; workspaceId: string; now: Date },
+): Promise<void> {
   await db
     .update(chatInstallations)
     .set({ removedAt: params.now })

@@ -3,7 +3,10 @@ import type { Db } from '../client.js';
 import { processedEvents } from '../schema.js';
 
 /** True the first time (platform, eventId) is seen, across processes sharing the store. */
-export async function markProcessed(db: Db, params: { platform: string; eventId: string; at?: Date }): Promise<boolean> {
+export async function markProcessed(
+  db: Db,
+  params: { platform: string; eventId: string; at?: Date },
+): Promise<boolean> {
   const inserted = await db
     .insert(processedEvents)
     .values({ platform: params.platform, eventId: params.eventId, ...(params.at ? { seenAt: params.at } : {}) })

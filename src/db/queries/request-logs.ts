@@ -26,7 +26,11 @@ export async function insertRequestLogs(db: Db, rows: readonly RequestLogInput[]
 }
 
 export async function requestLogsByBatch(db: Db, batchId: string): Promise<RequestLogRow[]> {
-  return db.select().from(requestLogs).where(eq(requestLogs.batchId, batchId)).orderBy(asc(requestLogs.lineNo), asc(requestLogs.id));
+  return db
+    .select()
+    .from(requestLogs)
+    .where(eq(requestLogs.batchId, batchId))
+    .orderBy(asc(requestLogs.lineNo), asc(requestLogs.id));
 }
 
 /** Logs whose timestamp falls in [from, to). */

@@ -84,7 +84,10 @@ export async function getSubscription(db: Db, channel: Channel): Promise<Subscri
 }
 
 /** A workspace's active subscriptions. */
-export async function listSubscriptions(db: Db, params: { platform: Platform; workspaceId: string }): Promise<Subscription[]> {
+export async function listSubscriptions(
+  db: Db,
+  params: { platform: Platform; workspaceId: string },
+): Promise<Subscription[]> {
   return db
     .select(columns)
     .from(digestSubscriptions)
@@ -99,5 +102,9 @@ export async function listSubscriptions(db: Db, params: { platform: Platform; wo
 }
 
 export async function activeSubscriptions(db: Db): Promise<Subscription[]> {
-  return db.select(columns).from(digestSubscriptions).where(eq(digestSubscriptions.active, true)).orderBy(asc(digestSubscriptions.id));
+  return db
+    .select(columns)
+    .from(digestSubscriptions)
+    .where(eq(digestSubscriptions.active, true))
+    .orderBy(asc(digestSubscriptions.id));
 }
