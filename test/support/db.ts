@@ -9,7 +9,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { PGlite } from '@electric-sql/pglite';
 import postgres from 'postgres';
 import { afterAll, beforeAll, beforeEach, describe } from 'vitest';
@@ -44,9 +45,8 @@ export function testDb(backend: Backend = process.env.TEST_DATABASE_URL ? 'postg
 async function templateName(): Promise<string> {
   const folder = migrationsFolder();
   const hash = createHash('sha256');
-  const { version } = JSON.parse(
-    await readFile(new URL(import.meta.resolve('@electric-sql/pglite/package.json')), 'utf8'),
-  ) as {
+  const entry = fileURLToPath(import.meta.resolve('@electric-sql/pglite'));
+  const { version } = JSON.parse(await readFile(join(dirname(entry), '..', 'package.json'), 'utf8')) as {
     version: string;
   };
   hash.update(version);
@@ -121,14 +121,34 @@ export interface BackendSuite {
   readonly db: Db;
 }
 
+/** One store per backend per test file, shared by every describeEachBackend block in it. */
+const shared = new Map<Backend, Promise<TestDb>>();
+
+function sharedTestDb(backend: Backend): Promise<TestDb> {
+  let db = shared.get(backend);
+  if (!db) {
+    db = testDb(backend);
+    shared.set(backend, db);
+  }
+  return db;
+}
+
+async function closeShared(): Promise<void> {
+  const open = [...shared.values()];
+  shared.clear();
+  for (const db of open) await (await db).close();
+}
+
 /**
- * Runs `fn`'s tests once per backend with a migrated store, emptied before each test.
+ * Runs `fn`'s tests once per backend with a migrated store, emptied before each test. The stores
+ * are shared by the file's blocks and closed when the enclosing suite (usually the file) ends.
  * @example
  * describeEachBackend('credits', (s) => {
  *   it('stores a reading', async () => { await insertCreditSnapshot(s.db, …) });
  * });
  */
 export function describeEachBackend(name: string, fn: (suite: BackendSuite) => void): void {
+  afterAll(closeShared);
   for (const backend of backends()) {
     describe(`${name} [${backend}]`, () => {
       let current: TestDb | undefined;
@@ -143,10 +163,7 @@ export function describeEachBackend(name: string, fn: (suite: BackendSuite) => v
         },
       };
       beforeAll(async () => {
-        current = await testDb(backend);
-      });
-      afterAll(async () => {
-        await current?.close();
+        current = await sharedTestDb(backend);
       });
       beforeEach(async () => {
         await current?.reset();

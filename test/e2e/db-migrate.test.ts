@@ -1,0 +1,50 @@
+import { expect, it } from 'vitest';
+import type { DbHandle } from '../../src/db/client.js';
+import { migrate } from '../../src/db/migrate.js';
+import { ALL_TABLES } from '../../src/db/schema.js';
+import { describeEachBackend } from '../support/db.js';
+
+async function rows<T>(handle: DbHandle, query: string): Promise<T[]> {
+  if (handle.kind === 'pglite') return (await handle.raw.query<T>(query)).rows;
+  return [...(await handle.raw.unsafe(query))] as T[];
+}
+
+/** Tables, columns, indexes and constraints of the public schema plus the migration journal. */
+async function fingerprint(handle: DbHandle) {
+  const columns = await rows(
+    handle,
+    `select table_name, column_name, data_type, is_nullable, column_default
+       from information_schema.columns where table_schema = 'public' order by 1, 2`,
+  );
+  const indexes = await rows(
+    handle,
+    `select indexname, indexdef from pg_indexes where schemaname = 'public' order by 1`,
+  );
+  const constraints = await rows(
+    handle,
+    `select conname, pg_get_constraintdef(oid) as def from pg_constraint
+      where connamespace = 'public'::regnamespace order by 1`,
+  );
+  const journal = await rows(handle, 'select hash, created_at::text from drizzle.__drizzle_migrations order by id');
+  return { columns, indexes, constraints, journal };
+}
+
+describeEachBackend('migrations', (s) => {
+  it('create every table, and a second run changes nothing', async () => {
+    const before = await fingerprint(s.t.handle);
+    const tables = new Set(before.columns.map((c) => (c as { table_name: string }).table_name));
+    expect([...tables].sort()).toEqual([...ALL_TABLES].sort());
+    expect(before.journal).toHaveLength(1);
+
+    await migrate(s.t.handle);
+    await migrate(s.t.handle);
+    expect(await fingerprint(s.t.handle)).toEqual(before);
+  });
+
+  it('ping answers and reset empties the tables', async () => {
+    await s.t.handle.ping();
+    await rows(s.t.handle, `insert into sync_state (name) values ('x')`);
+    await s.t.reset();
+    expect(await rows(s.t.handle, 'select * from sync_state')).toEqual([]);
+  });
+});
