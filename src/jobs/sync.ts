@@ -63,7 +63,11 @@ export async function syncOnce(opts: SyncOptions): Promise<SyncSummary> {
     await run('credits', 'credits', async (at) => {
       const c = await opts.openrouter.getCredits();
       await insertCreditSnapshot(opts.db, { takenAt: at, totalCredits: c.totalCredits, totalUsage: c.totalUsage });
-      summary.credits = { ...c, balance: c.totalCredits - c.totalUsage };
+      summary.credits = {
+        totalCredits: c.totalCredits,
+        totalUsage: c.totalUsage,
+        balance: c.totalCredits - c.totalUsage,
+      };
       return 1;
     });
   }
@@ -80,7 +84,8 @@ export async function syncOnce(opts: SyncOptions): Promise<SyncSummary> {
     let written = 0;
     await run('activity', 'activity', async (at) => {
       const rows = await opts.openrouter.getActivity();
-      written += await upsertActivity(opts.db, rows, '', at);
+      const n = await upsertActivity(opts.db, rows, '', at);
+      written += n;
       return rows.length;
     });
     if (opts.openrouter.hasManagementKey) {
@@ -91,7 +96,8 @@ export async function syncOnce(opts: SyncOptions): Promise<SyncSummary> {
         await eachLimited(hashes, opts.concurrency ?? 4, async (hash) => {
           try {
             const rows = await opts.openrouter.getActivity({ apiKeyHash: hash });
-            perKey += await upsertActivity(opts.db, rows, hash, at);
+            const n = await upsertActivity(opts.db, rows, hash, at);
+            perKey += n; // not `perKey += await …`: that reads perKey before the await and loses updates
           } catch (error) {
             failures.push(`${hash.slice(0, 8)}…: ${error instanceof Error ? error.message : String(error)}`);
           }
