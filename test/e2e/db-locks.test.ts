@@ -57,6 +57,7 @@ describe.runIf(adminUrl)('two processes on one Postgres', () => {
     await admin?.unsafe(`create database "${name}"`);
     const [a, b, c] = [await open(), await open(), await open()];
     await Promise.all([migrate(a), migrate(b), migrate(c)]);
+    if (a.kind !== 'postgres') throw new Error('expected postgres');
     const journal = await a.raw.unsafe('select count(*)::int as n from drizzle.__drizzle_migrations');
     expect(journal[0]?.n).toBe(1);
   });
