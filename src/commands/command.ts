@@ -67,6 +67,8 @@ export interface Services {
   log: Logger;
   metrics: Metrics;
   now: () => Date;
+  /** Waits between `/generation` polls while a request is pending (default: about a minute in all). */
+  pollDelaysMs?: readonly number[];
 }
 
 export interface Store {

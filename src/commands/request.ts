@@ -154,7 +154,11 @@ export const request = defineCommand({
       notes: ['OpenRouter makes a request visible a few seconds after it completes.'],
       pending: true,
       followUp: async () => {
-        const g = await pollGeneration(services.openrouter, id, {});
+        const g = await pollGeneration(
+          services.openrouter,
+          id,
+          services.pollDelaysMs ? { delaysMs: [...services.pollDelaysMs] } : {},
+        );
         if (!g) return notFound(id);
         await remember(services, g);
         return renderGeneration(services, g, commandText);

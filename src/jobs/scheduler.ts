@@ -10,6 +10,7 @@ import { hostname } from 'node:os';
 import { Cron } from 'croner';
 import type { ChatAdapter } from '../adapters/adapter.js';
 import type { Platform, Services } from '../commands/command.js';
+import { pruneAudit } from '../db/queries/audit.js';
 import type { Logger } from '../logger.js';
 import { type AlertCheckSummary, checkAlerts } from './alert-check.js';
 import { type DigestRunSummary, runDueDigests } from './digest-run.js';
@@ -45,6 +46,7 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
   const log = opts.log;
   const running = new Set<Promise<unknown>>();
   let crons: Cron[] = [];
+  let startupTimer: NodeJS.Timeout | undefined;
 
   const jobs: Record<JobName, () => Promise<unknown>> = {
     digests: () => runDueDigests({ services, adapters: opts.adapters, at: services.now(), owner }),
@@ -60,14 +62,21 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
       if (!sync.credits) return null;
       return checkAlerts({ services, adapters: opts.adapters });
     },
-    activity: () =>
-      syncOnce({
-        db: services.store.get().db,
+    activity: async () => {
+      const { db } = services.store.get();
+      const summary = await syncOnce({
+        db,
         openrouter: services.openrouter,
         now: services.now,
         logger: log,
         parts: ['keys', 'activity'],
-      }),
+      });
+      // Audit retention rides along with the hourly job.
+      const cutoff = new Date(services.now().getTime() - services.config.auditRetentionDays * 86_400_000);
+      const pruned = await pruneAudit(db, cutoff);
+      if (pruned > 0) log.info({ pruned, cutoff }, 'old audit rows pruned');
+      return summary;
+    },
   };
 
   async function runNow(job: JobName): Promise<{ ran: boolean; value?: unknown }> {
@@ -108,8 +117,14 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
         every(syncActivityMinutes, 'activity'),
       ];
       log.info({ syncCreditsMinutes, syncActivityMinutes, owner }, 'scheduler started');
+      // Fill the store soon after start instead of waiting a whole interval.
+      startupTimer = setTimeout(() => {
+        void runNow('activity').then(() => runNow('credits'));
+      }, 2_000);
+      startupTimer.unref();
     },
     async stop() {
+      if (startupTimer) clearTimeout(startupTimer);
       for (const c of crons) c.stop();
       crons = [];
       await Promise.allSettled([...running]);

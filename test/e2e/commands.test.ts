@@ -1,0 +1,185 @@
+/**
+ * The core commands against the OpenRouter simulator and a real store (PGlite, or the Postgres
+ * server of TEST_DATABASE_URL), through the same dispatch boundary the adapters use.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Actor, Services } from '../../src/commands/command.js';
+import { createBot } from '../../src/commands/dispatch.js';
+import { buttons, commands } from '../../src/commands/index.js';
+import { loadConfig } from '../../src/config.js';
+import { insertAudit, recentAudit } from '../../src/db/queries/audit.js';
+import { formatUsd } from '../../src/domain/money.js';
+import { createScheduler } from '../../src/jobs/scheduler.js';
+import { createLogger } from '../../src/logger.js';
+import { createMetrics } from '../../src/metrics.js';
+import type { OpenRouterHttpClient } from '../../src/openrouter/client.js';
+import { DEMO_GENERATION_IDS, DEMO_PENDING_VISIBLE_AFTER_MS } from '../../src/openrouter/simulator/seed.js';
+import { type TestDb, testDb } from '../support/db.js';
+import { startTestOpenRouter, type TestOpenRouter } from '../support/openrouter.js';
+
+const NOW = new Date('2026-03-18T12:00:00.000Z');
+const ALICE: Actor = { platform: 'slack', userId: 'U0ALICE1', workspaceId: 'T0ACME01', channelId: 'C0GENERAL' };
+
+let or: TestOpenRouter;
+let store: TestDb;
+let services: Services;
+
+function bot(overrides: Partial<Services> = {}) {
+  return createBot({ ...services, ...overrides }, commands, buttons);
+}
+
+beforeAll(async () => {
+  or = await startTestOpenRouter({ now: NOW });
+  store = await testDb();
+  services = {
+    config: loadConfig({ COMMAND_RATE_LIMIT: '1000' }),
+    openrouter: or.client,
+    store: { available: () => true, get: () => store.handle },
+    log: createLogger({ level: 'silent' }),
+    metrics: createMetrics({ defaults: false }),
+    now: () => NOW,
+    pollDelaysMs: [20, 20, 20, 20, 20],
+  };
+});
+afterAll(async () => {
+  await store?.close();
+  await or?.close();
+});
+beforeEach(async () => {
+  await store.reset();
+  (or.client as OpenRouterHttpClient).clearCache();
+  or.sim.setNow(NOW);
+  or.sim.resetCalls();
+  or.sim.clearFaults();
+});
+
+describe('request', () => {
+  it('answers a published request with its exact cost and details, then from the store without an API call', async () => {
+    const id = DEMO_GENERATION_IDS.fallbackAfter429;
+    const g = or.sim.state.generations.find((x) => x.data.id === id)?.data;
+    const first = await bot().runText(id, ALICE);
+    expect(first.outcome).toBe('ok');
+    expect(first.reply.fields?.find((f) => f.label === 'Total cost')?.value).toBe(formatUsd(Number(g?.total_cost)));
+    expect(first.reply.fields?.find((f) => f.label.startsWith('Provider attempts'))?.value).toMatch(/429 → .* 200/);
+    const calls = or.sim.calls['/generation'];
+    const second = await bot().runText(`request ${id}`, ALICE);
+    expect(second.reply.fields).toEqual(first.reply.fields);
+    expect(or.sim.calls['/generation']).toBe(calls);
+  });
+
+  it('shows BYOK, cache discount and cancelled streams', async () => {
+    const byok = await bot().runText(DEMO_GENERATION_IDS.byok, ALICE);
+    expect(byok.reply.fields?.find((f) => f.label === 'BYOK')?.value).toMatch(/provider billed you \$/);
+    const cached = await bot().runText(DEMO_GENERATION_IDS.cacheDiscount, ALICE);
+    expect(cached.reply.fields?.some((f) => /Cache (discount|write premium)/.test(f.label))).toBe(true);
+    const cancelled = await bot().runText(DEMO_GENERATION_IDS.cancelledStream, ALICE);
+    expect(cancelled.reply.fields?.find((f) => f.label === 'Finish')?.value).toContain('cancelled');
+  });
+
+  it('is pending while OpenRouter has not published it, then delivers the answer as an update', async () => {
+    const id = DEMO_GENERATION_IDS.pending;
+    const r = await bot().runText(id, ALICE);
+    expect(r.reply.pending).toBe(true);
+    expect(r.reply.summary).toMatch(/Pending/);
+    or.sim.setNow(new Date(NOW.getTime() + DEMO_PENDING_VISIBLE_AFTER_MS + 1));
+    const final = await r.reply.followUp?.();
+    expect(final?.pending).toBeFalsy();
+    expect(final?.fields?.find((f) => f.label === 'Total cost')).toBeDefined();
+  });
+
+  it('after polling, a request OpenRouter never publishes gets the likely reasons', async () => {
+    const r = await bot().runText('gen-1767225699-NotARealIdAtAll00000', ALICE);
+    expect(r.reply.pending).toBe(true);
+    const final = await r.reply.followUp?.();
+    expect(final?.notes?.join(' ')).toMatch(/another OpenRouter account/);
+    expect(final?.notes?.join(' ')).toMatch(/mistyped/);
+  });
+
+  it('rejects malformed and script-laden ids without calling OpenRouter', async () => {
+    for (const bad of ['request gen-<img src=x>', 'request chatcmpl-123', `request gen-${'a'.repeat(300)}`]) {
+      const r = await bot().runText(bad, ALICE);
+      expect(r.outcome).toBe('user_error');
+      expect(JSON.stringify(r.reply)).not.toContain('<img');
+    }
+    expect(or.sim.calls['/generation'] ?? 0).toBe(0);
+  });
+});
+
+describe('usage', () => {
+  it('by key uses the keys\u2019 names and sums to the simulator\u2019s activity', async () => {
+    const r = await bot().runText('usage 7d by key', ALICE);
+    expect(r.outcome).toBe('ok');
+    const names = or.sim.state.keys.filter((k) => !k.management).map((k) => k.name);
+    const rows = r.reply.tables?.[0]?.rows ?? [];
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) expect(names.some((n) => row[0] === n || row[0]?.startsWith('others'))).toBe(true);
+    const from = '2026-03-11';
+    const to = '2026-03-18';
+    const total = or.sim.state.activity.filter((a) => a.date >= from && a.date < to).reduce((s, a) => s + a.usage, 0);
+    expect(r.reply.tables?.[0]?.footer?.[1]).toBe(formatUsd(total));
+  });
+
+  it('today is answered per key from usage_daily, and says why', async () => {
+    const r = await bot().runText('usage today', ALICE);
+    expect(r.outcome).toBe('ok');
+    expect(r.reply.notes?.join(' ')).toMatch(/completed UTC days/);
+  });
+
+  it('needs the management key and says which variable', async () => {
+    const onlyInference = or.makeClient({ managementKey: undefined });
+    const r = await bot({ openrouter: onlyInference }).runText('usage', ALICE);
+    expect(r.outcome).toBe('user_error');
+    expect(r.reply.summary).toContain('OPENROUTER_MANAGEMENT_KEY');
+  });
+});
+
+describe('balance', () => {
+  it('with only an inference key: the key-level answer and what a management key adds', async () => {
+    const r = await bot({ openrouter: or.makeClient({ managementKey: undefined }) }).runText('', ALICE);
+    expect(r.outcome).toBe('ok');
+    expect(r.reply.fields?.some((f) => f.label.startsWith('Key '))).toBe(true);
+    expect(r.reply.notes?.join(' ')).toMatch(/management key \(OPENROUTER_MANAGEMENT_KEY\) adds/);
+  });
+});
+
+describe('estimate', () => {
+  it('suggests the closest models for an unknown one', async () => {
+    const r = await bot().runText('estimate gpt-4.1 1000 100', ALICE);
+    expect(r.outcome).toBe('user_error');
+    expect(r.reply.summary).toMatch(/Closest: .*openai\/gpt-4\.1/);
+  });
+});
+
+describe('audit', () => {
+  it('is for admins, lists recent rows, and old rows are pruned by the hourly job', async () => {
+    const b = bot({
+      config: loadConfig({ COMMAND_RATE_LIMIT: '1000', BOT_ADMINS: 'slack:U0ADMIN1', AUDIT_RETENTION_DAYS: '30' }),
+    });
+    expect((await b.runText('audit', ALICE)).outcome).toBe('denied');
+    await insertAudit(store.db, {
+      platform: 'slack',
+      workspaceId: 'T0ACME01',
+      channelId: 'C0OLD',
+      userId: 'U0OLD',
+      command: 'balance',
+      args: 'balance',
+      outcome: 'ok',
+      latencyMs: 5,
+      error: null,
+      at: new Date(NOW.getTime() - 40 * 86_400_000),
+    } as Parameters<typeof insertAudit>[1]);
+    const admin = { ...ALICE, userId: 'U0ADMIN1' };
+    const listed = await b.runText('audit 5', admin);
+    expect(listed.outcome).toBe('ok');
+    expect(JSON.stringify(listed.reply.tables)).toContain('slack:U0ALICE1');
+    const scheduler = createScheduler({
+      services: { ...services, config: loadConfig({ AUDIT_RETENTION_DAYS: '30' }) },
+      adapters: new Map(),
+      log: services.log,
+    });
+    await scheduler.runNow('activity');
+    const rows = await recentAudit(store.db, 100);
+    expect(rows.some((row) => row.userId === 'U0OLD')).toBe(false);
+    expect(rows.some((row) => row.userId === 'U0ALICE1')).toBe(true);
+  });
+});
