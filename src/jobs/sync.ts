@@ -61,7 +61,7 @@ export async function syncOnce(opts: SyncOptions): Promise<SyncSummary> {
 
   if (parts.has('credits')) {
     await run('credits', 'credits', async (at) => {
-      const c = await opts.openrouter.getCredits();
+      const c = await opts.openrouter.getCredits({ fresh: true });
       await insertCreditSnapshot(opts.db, { takenAt: at, totalCredits: c.totalCredits, totalUsage: c.totalUsage });
       summary.credits = {
         totalCredits: c.totalCredits,
