@@ -1,63 +1,70 @@
 /**
  * Money and counts as the contract shows them: `$74.50`, `$1,234.50`, `$0.001502`, `1,234,567`.
+ * Rounding is decimal (ICU's), so `$1.005` shows as `$1.01` as a person would expect, not as the
+ * binary double `1.00499…` would round.
  * @module
  */
 
-const SIGNIFICANT = 4;
-const TRAILING_ZEROS = /0+$/;
+/** Amounts of $1 and more: 2 decimals, thousands separators. */
+const USD_LARGE = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+/** Amounts under $1: 4 significant figures, trailing zeros dropped. */
+const USD_SMALL = new Intl.NumberFormat('en-US', { maximumSignificantDigits: 4, useGrouping: false });
+const COUNT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+/** The true minus sign, as the contract writes decreases (`−40.0%`). */
+const MINUS = '−';
 
 /**
  * USD with a `$`. Amounts ≥ $1 get 2 decimals and thousands separators; smaller ones get enough
- * decimals to show 4 significant figures (at least 2): `$0.50`, `$0.1235`, `$0.001502`.
- * @example formatUsd(74.5) // '$74.50'
+ * decimals to be exact to 4 significant figures, and at least 2: `$0.50`, `$0.1235`, `$0.001502`.
+ * Zero is `$0.00`, negatives `-$3.20`, and NaN or ±Infinity `—`.
+ * @example formatUsd(1234.5) // '$1,234.50'
+ * @example formatUsd(0.0015023) // '$0.001502'
  */
 export function formatUsd(usd: number): string {
   if (!Number.isFinite(usd)) return '—';
-  const sign = usd < 0 ? '-' : '';
   const a = Math.abs(usd);
   if (a === 0) return '$0.00';
-  let text: string;
-  if (Number(a.toFixed(2)) >= 1) {
-    text = a.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-  } else {
-    const decimals = Math.min(20, Math.max(2, SIGNIFICANT - Math.floor(Math.log10(a)) - 1));
-    const fixed = a.toFixed(decimals);
-    if (Number(fixed) >= 1) {
-      text = '1.00';
-    } else {
-      const [whole, frac = ''] = fixed.split('.');
-      const trimmed = frac.replace(TRAILING_ZEROS, '').padEnd(2, '0');
-      text = `${whole}.${trimmed}`;
-    }
-  }
-  return `${sign}$${text}`;
+  const sign = usd < 0 ? '-' : '';
+  return `${sign}$${a >= 1 ? USD_LARGE.format(a) : small(a)}`;
 }
 
-/** Whole counts with separators: `1,234,567`. */
+function small(a: number): string {
+  const text = USD_SMALL.format(a);
+  if (Number(text) >= 1) return '1.00'; // 0.99996 rounds up to a whole dollar
+  const [whole, frac = ''] = text.split('.');
+  return `${whole}.${frac.padEnd(2, '0')}`;
+}
+
+/** Whole counts with separators: `formatTokens(1234567)` → `1,234,567`; NaN → `—`. */
 export function formatTokens(n: number): string {
   if (!Number.isFinite(n)) return '—';
-  return Math.round(n).toLocaleString('en-US');
+  return COUNT.format(Math.round(n));
 }
 
-/** A ratio as a percentage: `formatPercent(0.125)` → `12.5%`. */
+/** A ratio as a percentage: `formatPercent(0.125)` → `12.5%`; NaN → `—`. */
 export function formatPercent(ratio: number, digits = 1): string {
   if (!Number.isFinite(ratio)) return '—';
   return `${(ratio * 100).toFixed(digits)}%`;
 }
 
-/** Change from `previous` to `current`: `+12.5%`, `−40.0%`, `new` (from zero), `—` (both zero). */
+/**
+ * Change from `previous` to `current`: `+12.5%`, `−40.0%` (true minus sign), `±0.0%` (unchanged at
+ * this precision), `new` (from zero to something), `—` (both zero, or not numbers).
+ */
 export function formatChange(current: number, previous: number): string {
+  if (!Number.isFinite(current) || !Number.isFinite(previous)) return '—';
   if (previous === 0) return current > 0 ? 'new' : '—';
-  const ratio = current / previous - 1;
-  if (!Number.isFinite(ratio)) return '—';
+  const ratio = (current - previous) / Math.abs(previous);
   const pct = Math.abs(ratio * 100).toFixed(1);
   if (pct === '0.0') return '±0.0%';
-  return `${ratio > 0 ? '+' : '−'}${pct}%`;
+  return `${ratio > 0 ? '+' : MINUS}${pct}%`;
 }
 
-/** Days of runway: `23.4 days`, `1 day`, `∞` for no burn. */
+/** Days of runway: `23.4 days`, `1.0 day`, `250 days` (no decimal from 100 on), `∞` for null (no burn). */
 export function formatDays(days: number | null): string {
-  if (days === null || !Number.isFinite(days)) return '∞';
-  const rounded = days >= 100 ? Math.round(days).toString() : days.toFixed(1);
+  if (days === null || days === Number.POSITIVE_INFINITY) return '∞';
+  if (!Number.isFinite(days)) return '—';
+  const oneDecimal = days.toFixed(1);
+  const rounded = Math.abs(Number(oneDecimal)) >= 100 ? Math.round(days).toString() : oneDecimal;
   return `${rounded} ${rounded === '1.0' || rounded === '1' ? 'day' : 'days'}`;
 }
