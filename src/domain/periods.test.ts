@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { PERIOD_NAMES, previousWindow, resolvePeriod, utcDate, utcDays } from './periods.js';
-import { burnRate, runway } from './runway.js';
+import {
+  isPeriodName,
+  PERIOD_NAMES,
+  previousWindow,
+  resolvePeriod,
+  startOfUtcDay,
+  utcDate,
+  utcDays,
+} from './periods.js';
 
 const at = (iso: string) => new Date(iso);
 const range = (w: { start: Date; end: Date }) => [w.start.toISOString(), w.end.toISOString()];
@@ -42,6 +49,59 @@ describe('resolvePeriod (UTC)', () => {
   });
 });
 
+describe('labels and edges', () => {
+  it('labels calendar periods with the exact dates', () => {
+    const now = at('2026-11-26T10:30:00Z');
+    expect(resolvePeriod('week', now).label).toBe('week: 2026-11-23 → 2026-11-26 (UTC, until 10:30)');
+    expect(resolvePeriod('last-week', now).label).toBe('last-week: 2026-11-16 → 2026-11-22 (UTC, 7 complete days)');
+    expect(resolvePeriod('last-month', now).label).toBe('last-month: 2026-10-01 → 2026-10-31 (UTC, 31 complete days)');
+    expect(resolvePeriod('yesterday', now).label).toBe('yesterday: 2026-11-25 (UTC, 1 complete day)');
+    expect(resolvePeriod('last-week', now).complete).toBe(true);
+    expect(resolvePeriod('month', now).complete).toBe(false);
+  });
+
+  it('at exact midnight on the 1st (a Monday), the so-far periods are empty and say so', () => {
+    const now = at('2027-03-01T00:00:00Z'); // a Monday
+    for (const name of ['today', 'week', 'month'] as const) {
+      const w = resolvePeriod(name, now);
+      expect(range(w)).toEqual(['2027-03-01T00:00:00.000Z', '2027-03-01T00:00:00.000Z']);
+      expect(w.label).toBe(`${name}: 2027-03-01 (UTC, nothing elapsed yet)`);
+      expect(utcDays(w)).toEqual([]);
+    }
+    expect(resolvePeriod('7d', now).label).toBe('7d: 2027-02-22 → 2027-02-28 (UTC, 7 complete days)');
+    expect(range(resolvePeriod('last-week', now))).toEqual(['2027-02-22T00:00:00.000Z', '2027-03-01T00:00:00.000Z']);
+    expect(resolvePeriod('last-month', now).label).toBe('last-month: 2027-02-01 → 2027-02-28 (UTC, 28 complete days)');
+  });
+
+  it('one millisecond before midnight still belongs to the old day', () => {
+    const now = at('2026-12-31T23:59:59.999Z');
+    expect(utcDate(now)).toBe('2026-12-31');
+    expect(startOfUtcDay(now).toISOString()).toBe('2026-12-31T00:00:00.000Z');
+    expect(resolvePeriod('today', now).label).toBe('today: 2026-12-31 (UTC, until 23:59)');
+    expect(range(resolvePeriod('month', now))[0]).toBe('2026-12-01T00:00:00.000Z');
+  });
+
+  it('30d spans a leap day', () => {
+    const w = resolvePeriod('30d', at('2028-03-15T06:00:00Z'));
+    expect(range(w)).toEqual(['2028-02-14T00:00:00.000Z', '2028-03-15T00:00:00.000Z']);
+    expect(utcDays(w)).toHaveLength(30);
+    expect(utcDays(w)).toContain('2028-02-29');
+  });
+
+  it('an ISO week that straddles the turn of the year', () => {
+    const sunday = at('2027-01-03T18:00:00Z'); // Sunday of the week starting Monday 2026-12-28
+    expect(resolvePeriod('week', sunday).label).toBe('week: 2026-12-28 → 2027-01-03 (UTC, until 18:00)');
+    expect(range(resolvePeriod('last-week', sunday))).toEqual(['2026-12-21T00:00:00.000Z', '2026-12-28T00:00:00.000Z']);
+  });
+
+  it('knows its period names', () => {
+    expect(isPeriodName('7d')).toBe(true);
+    expect(isPeriodName('last-month')).toBe(true);
+    expect(isPeriodName('7D')).toBe(false);
+    expect(isPeriodName('fortnight')).toBe(false);
+  });
+});
+
 describe('previousWindow', () => {
   const now = at('2026-03-10T12:00:00Z');
   it('shifts rolling windows back by their length', () => {
@@ -64,11 +124,51 @@ describe('previousWindow', () => {
       '2026-03-03T12:00:00.000Z',
     ]);
   });
+  it('compares today so far with the same hours of yesterday', () => {
+    const p = previousWindow(resolvePeriod('today', now));
+    expect(range(p)).toEqual(['2026-03-09T00:00:00.000Z', '2026-03-09T12:00:00.000Z']);
+    expect(p.label).toBe('previous: 2026-03-09 (UTC, until 12:00)');
+    expect(range(previousWindow(resolvePeriod('yesterday', now)))).toEqual([
+      '2026-03-08T00:00:00.000Z',
+      '2026-03-09T00:00:00.000Z',
+    ]);
+  });
+  it('maps month-to-date across a year end and into a leap February', () => {
+    expect(range(previousWindow(resolvePeriod('month', at('2027-01-05T00:00:00Z'))))).toEqual([
+      '2026-12-01T00:00:00.000Z',
+      '2026-12-05T00:00:00.000Z',
+    ]);
+    expect(range(previousWindow(resolvePeriod('month', at('2028-03-30T06:00:00Z'))))).toEqual([
+      '2028-02-01T00:00:00.000Z',
+      '2028-03-01T00:00:00.000Z',
+    ]);
+    expect(range(previousWindow(resolvePeriod('month', at('2028-03-29T06:00:00Z'))))).toEqual([
+      '2028-02-01T00:00:00.000Z',
+      '2028-02-29T06:00:00.000Z',
+    ]);
+    expect(range(previousWindow(resolvePeriod('last-month', at('2028-03-10T00:00:00Z'))))).toEqual([
+      '2028-01-01T00:00:00.000Z',
+      '2028-02-01T00:00:00.000Z',
+    ]);
+  });
+  it('shifts 30d and last-week back by their whole length, and labels the result', () => {
+    const p = previousWindow(resolvePeriod('30d', now));
+    expect(range(p)).toEqual(['2026-01-09T00:00:00.000Z', '2026-02-08T00:00:00.000Z']);
+    expect(p.label).toBe('previous: 2026-01-09 → 2026-02-07 (UTC, 30 complete days)');
+    expect(p.complete).toBe(true);
+    expect(range(previousWindow(resolvePeriod('last-week', now)))).toEqual([
+      '2026-02-23T00:00:00.000Z',
+      '2026-03-02T00:00:00.000Z',
+    ]);
+  });
   it('every period has a previous window of the same kind of length', () => {
     for (const name of PERIOD_NAMES) {
       const w = resolvePeriod(name, now);
       const p = previousWindow(w);
       expect(p.end.getTime()).toBeLessThanOrEqual(w.start.getTime());
+      expect(p.end.getTime() - p.start.getTime()).toBeLessThanOrEqual(
+        w.end.getTime() - w.start.getTime() + 3 * 86_400_000,
+      );
     }
   });
 });
@@ -86,27 +186,5 @@ describe('utcDays', () => {
     ]);
     expect(utcDays(resolvePeriod('today', at('2026-01-03T09:00:00Z')))).toEqual(['2026-01-03']);
     expect(utcDate(at('2026-12-31T23:59:59Z'))).toBe('2026-12-31');
-  });
-});
-
-describe('burn rate and runway', () => {
-  const daily = [
-    { date: '2026-12-24', usd: 100 },
-    { date: '2026-12-27', usd: 7 },
-    { date: '2026-12-31', usd: 14 },
-  ];
-  it('averages the last 7 days, missing days counting as zero', () => {
-    expect(burnRate(daily)).toEqual({ perDay: 3, days: 7, total: 21 });
-    expect(burnRate(daily, { until: '2027-01-01', days: 10 }).total).toBe(121);
-    expect(burnRate([])).toEqual({ perDay: 0, days: 7, total: 0 });
-  });
-  it('computes the run-out date across a year end', () => {
-    const r = runway(30, 3, at('2026-12-25T00:00:00Z'));
-    expect(r.days).toBe(10);
-    expect(r.runOutDate?.toISOString()).toBe('2027-01-04T00:00:00.000Z');
-  });
-  it('has no run-out without burn, and runs out now when the balance is gone', () => {
-    expect(runway(50, 0, at('2026-01-01T00:00:00Z'))).toEqual({ days: null, runOutDate: null });
-    expect(runway(-2, 5, at('2026-01-01T00:00:00Z'))).toEqual({ days: 0, runOutDate: at('2026-01-01T00:00:00Z') });
   });
 });

@@ -9,7 +9,7 @@ export type PeriodName = (typeof PERIOD_NAMES)[number];
 
 const DAY_MS = 86_400_000;
 
-/** A half-open UTC interval `[start, end)`. */
+/** A half-open UTC interval `[start, end)` that a period names at some instant. */
 export interface Window {
   name: PeriodName | 'previous';
   start: Date;
@@ -20,6 +20,7 @@ export interface Window {
   complete: boolean;
 }
 
+/** True when `s` is one of {@link PERIOD_NAMES} (case-sensitive; callers lower-case user input). */
 export function isPeriodName(s: string): s is PeriodName {
   return (PERIOD_NAMES as readonly string[]).includes(s);
 }
@@ -29,6 +30,7 @@ export function utcDate(d: Date): string {
   return d.toISOString().slice(0, 10);
 }
 
+/** Midnight UTC of the day containing `d`. */
 export function startOfUtcDay(d: Date): Date {
   return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()));
 }
@@ -47,17 +49,26 @@ function startOfMonth(d: Date, monthsBack = 0): Date {
   return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - monthsBack, 1));
 }
 
+function hhmm(d: Date): string {
+  return d.toISOString().slice(11, 16);
+}
+
+function isMidnight(d: Date): boolean {
+  return d.getTime() % DAY_MS === 0;
+}
+
 function label(name: string, start: Date, end: Date): string {
-  const lastDay = utcDate(new Date(end.getTime() - 1));
   const first = utcDate(start);
-  const span = end.getTime() - start.getTime();
-  const wholeDays = span % DAY_MS === 0 && end.getTime() === startOfUtcDay(end).getTime();
+  if (end.getTime() <= start.getTime()) return `${name}: ${first} (UTC, nothing elapsed yet)`;
+  const lastDay = utcDate(new Date(end.getTime() - 1));
   const range = first === lastDay ? first : `${first} → ${lastDay}`;
-  if (wholeDays) {
-    const days = span / DAY_MS;
+  if (isMidnight(start) && isMidnight(end)) {
+    const days = Math.round((end.getTime() - start.getTime()) / DAY_MS);
     return `${name}: ${range} (UTC, ${days} complete day${days === 1 ? '' : 's'})`;
   }
-  return `${name}: ${range} (UTC, until ${end.toISOString().slice(11, 16)})`;
+  const from = isMidnight(start) ? '' : `from ${hhmm(start)} `;
+  const until = isMidnight(end) ? '24:00' : hhmm(end);
+  return `${name}: ${range} (UTC, ${from}until ${until})`;
 }
 
 function make(name: Window['name'], start: Date, end: Date, now: Date): Window {
@@ -99,13 +110,19 @@ export function resolvePeriod(name: PeriodName, now: Date): Window {
 }
 
 /**
- * The previous equal period: rolling windows shift back by their length; calendar periods map to
- * the previous calendar unit (truncated to the same elapsed time for "so far" periods).
+ * The previous equal period, named `previous`: rolling windows (`7d`, `30d`, `yesterday`) shift back
+ * by their length; "so far" periods map to the previous calendar unit truncated to the same elapsed
+ * time (`today` → the same hours of yesterday, `week` → the same part of last ISO week, `month` →
+ * the same elapsed time from the 1st of last month, clamped to that month's end); `last-week` and
+ * `last-month` map to the week or month before.
+ * @example previousWindow(resolvePeriod('month', new Date('2026-03-31T12:00Z'))) // 2026-02-01 → 2026-03-01
  */
 export function previousWindow(w: Window): Window {
   const length = w.end.getTime() - w.start.getTime();
   const now = w.end;
   switch (w.name) {
+    case 'today':
+      return make('previous', addDays(w.start, -1), addDays(w.end, -1), now);
     case 'week':
     case 'last-week':
       return make('previous', addDays(w.start, -7), new Date(w.end.getTime() - 7 * DAY_MS), now);
