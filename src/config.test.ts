@@ -53,7 +53,11 @@ describe('loadConfig', () => {
   it('never prints a secret when the config is logged', () => {
     const key = 'sk-or-v1-0123456789abcdef0123456789abcdef';
     const token = 'xoxb-1111-2222-abcdefghijkl';
-    const config = loadConfig({ OPENROUTER_API_KEY: key, SLACK_BOT_TOKEN: token, DATABASE_URL: 'postgres://u:hunter22@db/x' });
+    const config = loadConfig({
+      OPENROUTER_API_KEY: key,
+      SLACK_BOT_TOKEN: token,
+      DATABASE_URL: 'postgres://u:hunter22@db/x',
+    });
     const printed = `${JSON.stringify(config)} ${inspect(config, { depth: 10 })} ${String(config.openrouter.apiKey)}`;
     expect(printed).not.toContain(key);
     expect(printed).not.toContain(token);
@@ -64,7 +68,10 @@ describe('loadConfig', () => {
   });
 
   it('parses comma lists', () => {
-    const config = loadConfig({ BOT_ADMINS: 'slack:U012AB3CD, discord:123456789012345678', SLACK_ALLOWED_TEAMS: 'T111,T222' });
+    const config = loadConfig({
+      BOT_ADMINS: 'slack:U012AB3CD, discord:123456789012345678',
+      SLACK_ALLOWED_TEAMS: 'T111,T222',
+    });
     expect(config.admins).toEqual(['slack:U012AB3CD', 'discord:123456789012345678']);
     expect(config.slack.allowedTeams).toEqual(['T111', 'T222']);
   });

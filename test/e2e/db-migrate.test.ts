@@ -1,6 +1,10 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import type { DbHandle } from '../../src/db/client.js';
+import { createDb, type DbHandle } from '../../src/db/client.js';
 import { migrate } from '../../src/db/migrate.js';
+import { insertCreditSnapshot, latestCreditSnapshot } from '../../src/db/queries/credits.js';
 import { ALL_TABLES } from '../../src/db/schema.js';
 import { describeEachBackend } from '../support/db.js';
 
@@ -46,5 +50,29 @@ describeEachBackend('migrations', (s) => {
     await rows(s.t.handle, `insert into sync_state (name) values ('x')`);
     await s.t.reset();
     expect(await rows(s.t.handle, 'select * from sync_state')).toEqual([]);
+  });
+});
+
+describeEachBackend('embedded store on disk', (s) => {
+  it.skipIf(s.backend !== 'pglite')('creates a missing DATA_DIR and keeps its data across restarts', async () => {
+    const handle = s.t.handle;
+    if (handle.kind !== 'pglite') throw new Error('pglite only');
+    const root = await mkdtemp(join(tmpdir(), 'credits-bot-datadir-'));
+    const dataDir = join(root, 'nested', 'data');
+    try {
+      // Seeded from this file's migrated store: a fresh cluster would take seconds.
+      const first = await createDb({ dataDir, loadDataDir: await handle.raw.dumpDataDir('none') });
+      await migrate(first);
+      const takenAt = new Date('2026-03-18T12:00:00Z');
+      await insertCreditSnapshot(first.db, { takenAt, totalCredits: 10, totalUsage: 4 });
+      await first.close();
+
+      const reopened = await createDb({ dataDir });
+      await migrate(reopened);
+      expect(await latestCreditSnapshot(reopened.db)).toEqual({ takenAt, totalCredits: 10, totalUsage: 4 });
+      await reopened.close();
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
   });
 });
