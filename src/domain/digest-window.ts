@@ -137,17 +137,29 @@ function parseLocalDate(localDate: string): [number, number, number] {
   return [y, mo, d];
 }
 
+/** Formatters by zone: building one costs far more than using it (a memo, not state: output is the same). */
+const FORMATTERS = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(zone: string): Intl.DateTimeFormat {
+  let f = FORMATTERS.get(zone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+    });
+    FORMATTERS.set(zone, f);
+  }
+  return f;
+}
+
 /** Milliseconds `zone` is ahead of UTC at instant `t`. */
 function offsetAt(zone: string, t: number): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: zone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-  }).formatToParts(new Date(t));
+  const parts = formatterFor(zone).formatToParts(new Date(t));
   const get = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value);
   const local = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'));
   return local - Math.floor(t / MINUTE_MS) * MINUTE_MS;
