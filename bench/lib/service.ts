@@ -52,6 +52,7 @@ export interface MemoryReading {
   /** Resident set size from /proc (what the OS charges), MB. */
   rssMb: number;
   heapUsedMb: number;
+  heapTotalMb: number;
   externalMb: number;
   arrayBuffersMb: number;
 }
@@ -90,11 +91,18 @@ export async function spawnService(
 ): Promise<ServiceChild> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const args = [...(opts.hooks ? ['--expose-gc', '--import', HOOKS] : []), CLI];
+  const profile = process.env.BENCH_CPU_PROF_DIR;
+  const args = [
+    ...(opts.hooks ? ['--expose-gc', '--import', HOOKS] : []),
+    ...(profile ? ['--cpu-prof', '--cpu-prof-dir', profile] : []),
+    CLI,
+  ];
+  // Allocator experiments (e.g. MALLOC_ARENA_MAX=2) pass through; nothing else of the parent's env does.
+  const passThrough = process.env.MALLOC_ARENA_MAX ? { MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX } : {};
   const started = performance.now();
   const child: ChildProcess = spawn(process.execPath, args, {
     cwd: opts.cwd,
-    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(port), ...env },
+    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(port), ...passThrough, ...env },
     stdio: opts.hooks ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
   });
   const lines: string[] = [];
@@ -148,6 +156,7 @@ export async function spawnService(
           resolve({
             rssMb: procRss(child.pid as number),
             heapUsedMb: mem.heapUsed / MB,
+            heapTotalMb: mem.heapTotal / MB,
             externalMb: mem.external / MB,
             arrayBuffersMb: mem.arrayBuffers / MB,
           });
