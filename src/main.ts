@@ -13,6 +13,7 @@ import { type Bot, createBot } from './commands/dispatch.js';
 import { buttons, commands } from './commands/index.js';
 import { type Config, configSecrets } from './config.js';
 import { markProcessed } from './db/queries/processed-events.js';
+import { listSyncState } from './db/queries/sync-state.js';
 import { registerHealthRoutes } from './http/health.js';
 import { registerIngestRoutes } from './http/ingest.js';
 import { createHttpServer, type HttpServer } from './http/server.js';
@@ -113,6 +114,14 @@ export async function startService(
   }
   registerHealthRoutes(http, {
     metrics,
+    syncLag: async () => {
+      if (!store.available()) return {};
+      const now = services.now().getTime();
+      const rows = await listSyncState(store.get().db);
+      return Object.fromEntries(
+        rows.filter((r) => r.lastOkAt).map((r) => [r.name, Math.max(0, (now - (r.lastOkAt?.getTime() ?? now)) / 1000)]),
+      );
+    },
     checks: () => [
       { name: 'store', ready: () => store.available(), problem: () => store.problem() },
       ...[...adapters.values()]

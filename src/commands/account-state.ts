@@ -8,6 +8,7 @@
 import { activityCoverage, spendByDay, upsertActivity } from '../db/queries/activity.js';
 import { creditSnapshotsSince, insertCreditSnapshot, latestCreditSnapshot } from '../db/queries/credits.js';
 import { listKeys } from '../db/queries/keys.js';
+import { markSyncOk } from '../db/queries/sync-state.js';
 import { utcDate } from '../domain/periods.js';
 import { burnRate, runway } from '../domain/runway.js';
 import { MissingKeyError, OpenRouterError } from '../errors.js';
@@ -54,7 +55,9 @@ export async function ensureActivity(services: Services, from: string, to: strin
   const yesterday = utcDate(new Date(startOfDay(services.now()).getTime() - DAY_MS));
   if (covered.includes(yesterday) || to <= from) return;
   const rows = await services.openrouter.getActivity({}, { budgetMs: 8_000 });
-  await upsertActivity(db, rows, '', services.now());
+  const n = await upsertActivity(db, rows, '', services.now());
+  // Records the 30-day window as synced, so days without spend count as covered too.
+  await markSyncOk(db, 'activity', services.now(), n);
 }
 
 function startOfDay(d: Date): Date {
@@ -149,7 +152,7 @@ export async function readAccountState(services: Services): Promise<AccountState
           (spend.today ?? 0);
         const rate = burnRate(
           daily.filter((d) => d.date < todayStr).map((d) => ({ date: d.date, usd: d.usd })),
-          { days: 7 },
+          { days: 7, until: todayStr },
         );
         burn = { perDay: rate.perDay, days: rate.days, basis: 'activity' };
       } else if (snapshots.length >= 2) {

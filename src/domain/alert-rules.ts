@@ -200,8 +200,9 @@ export function evaluateAlert(
 
 function legacyVerdict(input: AlertInput): AlertVerdict {
   const { kind, threshold, state, value } = input;
-  if (value === null || !Number.isFinite(value)) return 'none';
-  if (state === 'armed') return isTriggered(kind, threshold, value) ? 'fire' : 'none';
+  // +Infinity is a real reading for runway (nothing is burning): it clears, and never fires.
+  if (value === null || Number.isNaN(value) || value === Number.NEGATIVE_INFINITY) return 'none';
+  if (state === 'armed') return Number.isFinite(value) && isTriggered(kind, threshold, value) ? 'fire' : 'none';
   return isCleared(kind, threshold, value) ? 'clear' : 'none';
 }
 

@@ -14,7 +14,12 @@ export interface ReadinessCheck {
 
 export function registerHealthRoutes(
   http: HttpServer,
-  deps: { checks: () => ReadinessCheck[]; metrics: Metrics },
+  deps: {
+    checks: () => ReadinessCheck[];
+    metrics: Metrics;
+    /** Seconds since each sync part last succeeded, read when /metrics is scraped. */
+    syncLag?: () => Promise<Record<string, number>>;
+  },
 ): void {
   http.addRoute({
     method: 'GET',
@@ -39,6 +44,10 @@ export function registerHealthRoutes(
     method: 'GET',
     path: '/metrics',
     handler: async (_req, res) => {
+      if (deps.syncLag) {
+        const lag: Record<string, number> = await deps.syncLag().catch(() => ({}));
+        for (const [part, seconds] of Object.entries(lag)) deps.metrics.syncLagSeconds.set({ part }, seconds);
+      }
       const body = await deps.metrics.registry.metrics();
       res.writeHead(200, { 'content-type': deps.metrics.registry.contentType });
       res.end(body);

@@ -62,7 +62,8 @@ export async function readAlertReadings(services: Services): Promise<AlertReadin
     asOf: latest.takenAt,
     balance,
     burnPerDay,
-    runwayDays: burnPerDay === null ? null : runway(balance, burnPerDay, latest.takenAt).days,
+    runwayDays:
+      burnPerDay === null ? null : (runway(balance, burnPerDay, latest.takenAt).days ?? Number.POSITIVE_INFINITY),
     spendToday: beforeMidnight ? latest.totalUsage - beforeMidnight.totalUsage : null,
     trailingAverage: days.length > 0 ? activityTotal / 7 : null,
   };

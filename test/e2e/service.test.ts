@@ -97,10 +97,14 @@ describe('the service on the embedded store', () => {
     expect(metrics.text).toMatch(/credits_bot_openrouter_calls_total\{endpoint="\/credits",status="200"\} \d+/);
     expect(metrics.text).toContain('credits_bot_command_duration_seconds_bucket');
     expect(metrics.text).toContain('credits_bot_process_resident_memory_bytes');
+    await service.core.bot.runText('usage', SLACK_USER); // syncs activity first
+    expect((await getJson(`${service.url}/metrics`)).text).toMatch(
+      /credits_bot_sync_lag_seconds\{part="activity"\} [\d.]+/,
+    );
     expect((await getJson(`${service.url}/nope`)).status).toBe(404);
   });
 
-  it('100 concurrent balance commands reach OpenRouter /credits once', async () => {
+  it('100 concurrent balance commands reach OpenRouter /credits at most once', async () => {
     (service.core.openrouter as OpenRouterHttpClient).clearCache();
     or.sim.resetCalls();
     const results = await Promise.all(
@@ -109,7 +113,8 @@ describe('the service on the embedded store', () => {
       ),
     );
     expect(results.every((r) => r.outcome === 'ok')).toBe(true);
-    expect(or.sim.calls['/credits']).toBe(1);
+    // At most one: the scheduler's start-up sync may already have the shared call in flight.
+    expect(or.sim.calls['/credits'] ?? 0).toBeLessThanOrEqual(1);
     const { account } = or.sim.state;
     expect(results[0]?.reply.fields?.find((f) => f.label === 'Balance')?.value).toBe(
       formatUsd(account.totalCredits - account.totalUsage),
