@@ -128,7 +128,14 @@ export async function runDueDigests(opts: RunDigestsOptions): Promise<DigestRunS
   for (const sub of await activeSubscriptions(db)) {
     const settled = await lastSettledDelivery(db, sub.id);
     const notBefore = settled && settled.dueAt > sub.subscribedAt ? settled.dueAt : sub.subscribedAt;
-    const due = latestDue(sub, at, notBefore);
+    let due: ReturnType<typeof latestDue>;
+    try {
+      due = latestDue(sub, at, notBefore);
+    } catch (error) {
+      // A broken schedule (e.g. a time zone the runtime no longer knows) must not stop other channels.
+      log.error({ err: error, subscriptionId: sub.id, channel: sub.channelId }, 'digest schedule unusable; skipped');
+      continue;
+    }
     if (!due) continue;
     summary.due += 1;
     const window = { from: due.window.from, to: due.window.to };
