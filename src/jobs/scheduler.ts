@@ -51,6 +51,7 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
   const jobs: Record<JobName, () => Promise<unknown>> = {
     digests: () => runDueDigests({ services, adapters: opts.adapters, at: services.now(), owner }),
     credits: async () => {
+      if (!services.openrouter.hasManagementKey) return null;
       const { db } = services.store.get();
       const sync = await syncOnce({
         db,
@@ -64,6 +65,10 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
     },
     activity: async () => {
       const { db } = services.store.get();
+      const cutoff = new Date(services.now().getTime() - services.config.auditRetentionDays * 86_400_000);
+      const pruned = await pruneAudit(db, cutoff);
+      if (pruned > 0) log.info({ pruned, cutoff }, 'old audit rows pruned');
+      if (!services.openrouter.hasManagementKey) return null;
       const summary = await syncOnce({
         db,
         openrouter: services.openrouter,
@@ -71,10 +76,6 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
         logger: log,
         parts: ['keys', 'activity'],
       });
-      // Audit retention rides along with the hourly job.
-      const cutoff = new Date(services.now().getTime() - services.config.auditRetentionDays * 86_400_000);
-      const pruned = await pruneAudit(db, cutoff);
-      if (pruned > 0) log.info({ pruned, cutoff }, 'old audit rows pruned');
       return summary;
     },
   };
@@ -117,6 +118,11 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
         every(syncActivityMinutes, 'activity'),
       ];
       log.info({ syncCreditsMinutes, syncActivityMinutes, owner }, 'scheduler started');
+      if (!services.openrouter.hasManagementKey) {
+        log.info(
+          'no OPENROUTER_MANAGEMENT_KEY: credits, keys and activity are not synced (alerts and digests need them)',
+        );
+      }
       // Fill the store soon after start instead of waiting a whole interval.
       startupTimer = setTimeout(() => {
         void runNow('activity').then(() => runNow('credits'));
