@@ -4,12 +4,12 @@
  * connections, crashes between claim and send and between send and record, and downtime.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { testDb } from '../../test/support/db.js';
 import type { ChatAdapter, PostOptions, PostResult, PostTarget } from '../adapters/adapter.js';
 import type { Platform, Services } from '../commands/command.js';
 import type { Reply } from '../commands/reply.js';
 import { loadConfig } from '../config.js';
 import { createDb, type DbHandle } from '../db/client.js';
-import { migrate } from '../db/migrate.js';
 import { upsertActivity } from '../db/queries/activity.js';
 import { insertCreditSnapshot } from '../db/queries/credits.js';
 import { upsertSubscription } from '../db/queries/subscriptions.js';
@@ -70,29 +70,10 @@ function servicesFor(handle: DbHandle, clock: { now: Date }): Services {
   };
 }
 
-/**
- * This file's own store: a database of its own on TEST_DATABASE_URL's server (test files run in
- * parallel and truncate), else an in-memory PGlite.
- */
-async function openTestDb(name: string): Promise<{ handle: DbHandle; url?: string }> {
-  const base = process.env.TEST_DATABASE_URL;
-  if (!base) {
-    const handle = await createDb({ memory: true });
-    await migrate(handle);
-    return { handle };
-  }
-  const url = new URL(base);
-  const dbName = `${url.pathname.slice(1) || 'postgres'}_${name}`.replace(/\W/g, '_');
-  const admin = await createDb({ databaseUrl: base, max: 2 });
-  if (admin.kind === 'postgres') {
-    await admin.raw.unsafe(`drop database if exists "${dbName}" with (force)`);
-    await admin.raw.unsafe(`create database "${dbName}"`);
-  }
-  await admin.close();
-  url.pathname = `/${dbName}`;
-  const handle = await createDb({ databaseUrl: url.toString(), max: 4 });
-  await migrate(handle);
-  return { handle, url: url.toString() };
+/** This file's own store (test/support/db.ts): its own database on TEST_DATABASE_URL's server, else PGlite. */
+async function openTestDb(_name: string): Promise<{ handle: DbHandle; url?: string }> {
+  const t = await testDb();
+  return { handle: t.handle, ...(t.url ? { url: t.url } : {}) };
 }
 
 function activity(date: string, model: string, usage: number): ActivityRow {

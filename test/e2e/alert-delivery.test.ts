@@ -14,8 +14,7 @@ import { alert, alertButtons } from '../../src/commands/alert.js';
 import type { Actor, Platform, Services } from '../../src/commands/command.js';
 import { createBot } from '../../src/commands/dispatch.js';
 import { loadConfig } from '../../src/config.js';
-import { createDb, type DbHandle } from '../../src/db/client.js';
-import { migrate } from '../../src/db/migrate.js';
+import type { DbHandle } from '../../src/db/client.js';
 import { ALL_TABLES, alertEvents, alertRules } from '../../src/db/schema.js';
 import { createHttpServer, type HttpServer } from '../../src/http/server.js';
 import { createScheduler, type Scheduler } from '../../src/jobs/scheduler.js';
@@ -23,6 +22,7 @@ import { createLogger } from '../../src/logger.js';
 import { createMetrics } from '../../src/metrics.js';
 import { createDemoSeed } from '../../src/openrouter/simulator/seed.js';
 import { setCredits } from '../../src/openrouter/simulator/state.js';
+import { testDb } from '../support/db.js';
 import { type FakeDiscord, startFakeDiscord } from '../support/fake-discord.js';
 import {
   blockActionPayload,
@@ -52,29 +52,10 @@ interface Harness {
 
 let h: Harness;
 
-/**
- * This file's own store: a database of its own on TEST_DATABASE_URL's server (test files run in
- * parallel and truncate), else an in-memory PGlite.
- */
-async function openTestDb(name: string): Promise<{ handle: DbHandle; url?: string }> {
-  const base = process.env.TEST_DATABASE_URL;
-  if (!base) {
-    const handle = await createDb({ memory: true });
-    await migrate(handle);
-    return { handle };
-  }
-  const url = new URL(base);
-  const dbName = `${url.pathname.slice(1) || 'postgres'}_${name}`.replace(/\W/g, '_');
-  const admin = await createDb({ databaseUrl: base, max: 2 });
-  if (admin.kind === 'postgres') {
-    await admin.raw.unsafe(`drop database if exists "${dbName}" with (force)`);
-    await admin.raw.unsafe(`create database "${dbName}"`);
-  }
-  await admin.close();
-  url.pathname = `/${dbName}`;
-  const handle = await createDb({ databaseUrl: url.toString(), max: 4 });
-  await migrate(handle);
-  return { handle, url: url.toString() };
+/** This file's own store (test/support/db.ts): its own database on TEST_DATABASE_URL's server, else PGlite. */
+async function openTestDb(_name: string): Promise<{ handle: DbHandle; url?: string }> {
+  const t = await testDb();
+  return { handle: t.handle, ...(t.url ? { url: t.url } : {}) };
 }
 
 beforeAll(async () => {
