@@ -2,6 +2,9 @@
  * The core commands against the OpenRouter simulator and a real store (PGlite, or the Postgres
  * server of TEST_DATABASE_URL), through the same dispatch boundary the adapters use.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Actor, Services } from '../../src/commands/command.js';
 import { createBot } from '../../src/commands/dispatch.js';
@@ -14,6 +17,7 @@ import { createLogger } from '../../src/logger.js';
 import { createMetrics } from '../../src/metrics.js';
 import type { OpenRouterHttpClient } from '../../src/openrouter/client.js';
 import { DEMO_GENERATION_IDS, DEMO_PENDING_VISIBLE_AFTER_MS } from '../../src/openrouter/simulator/seed.js';
+import { reconcileFile } from '../../src/reconcile/run-reconcile.js';
 import { type TestDb, testDb } from '../support/db.js';
 import { startTestOpenRouter, type TestOpenRouter } from '../support/openrouter.js';
 
@@ -147,6 +151,38 @@ describe('estimate', () => {
     const r = await bot().runText('estimate gpt-4.1 1000 100', ALICE);
     expect(r.outcome).toBe('user_error');
     expect(r.reply.summary).toMatch(/Closest: .*openai\/gpt-4\.1/);
+  });
+});
+
+describe('reconcile', () => {
+  it('summarises the period\u2019s logs in chat: matches, a cost difference, an unknown id, a duplicate, tags', async () => {
+    const ids = [DEMO_GENERATION_IDS.simple, DEMO_GENERATION_IDS.fallbackAfter429];
+    const billed = (id: string) => Number(or.sim.state.generations.find((g) => g.data.id === id)?.data.total_cost);
+    const ts = new Date(NOW.getTime() - 3_600_000).toISOString();
+    const lines = [
+      { request_id: ids[0], timestamp: ts, cost: billed(ids[0] as string), tag: 'search' },
+      { request_id: ids[1], timestamp: ts, cost: billed(ids[1] as string) * 3, tag: 'chat' },
+      { request_id: ids[1], timestamp: ts, cost: billed(ids[1] as string) * 3, tag: 'chat' },
+      { request_id: 'gen-1767225699-UnknownToOpenRouter01', timestamp: ts, cost: 0.01, tag: 'chat' },
+    ];
+    const dir = mkdtempSync(join(tmpdir(), 'credits-reconcile-'));
+    const file = join(dir, 'requests.jsonl');
+    writeFileSync(file, `${lines.map((l) => JSON.stringify(l)).join('\n')}\nnot json\n`);
+    try {
+      const result = await reconcileFile(file, { db: store.db, openrouter: or.client, now: () => NOW, maxWaitMs: 200 });
+      expect(result.exitCode).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const r = await bot().runText('reconcile today', ALICE);
+    expect(r.outcome).toBe('ok');
+    const field = (label: string) => r.reply.fields?.find((f) => f.label === label)?.value;
+    expect(field('Requests'), JSON.stringify(r.reply)).toBe('4');
+    expect(field('Matching')).toBe('1');
+    expect(Number(field('Differing'))).toBeGreaterThanOrEqual(1);
+    expect(field('Unknown to OpenRouter')).toBe('1');
+    expect(field('Duplicates')).toBe('1');
+    expect(JSON.stringify(r.reply)).toContain('chat');
   });
 });
 
