@@ -363,6 +363,14 @@ describe.each(['http', 'socket'] as const)('Slack adapter, real Bolt in %s mode'
     expect((attempts[1]?.at ?? 0) - (attempts[0]?.at ?? 0)).toBeGreaterThanOrEqual(990);
   });
 
+  it('retries chat.postMessage after a short backoff when Slack answers 5xx', async () => {
+    h.fake.fail('chat.postMessage', 503, 1);
+    await h.driver.event(eventCallbackPayload(messageEvent({ text: genId(10), channel: 'C0FLAKY' })));
+    await h.fake.waitFor('chat.postMessage', (cs) => cs.some((c) => c.body.channel === 'C0FLAKY' && c.status === 200));
+    const attempts = h.fake.calls.filter((c) => c.method === 'chat.postMessage' && c.body.channel === 'C0FLAKY');
+    expect(attempts.map((a) => a.status)).toEqual([503, 200]);
+  });
+
   it('refuses setting changes to non-admins; BOT_ADMINS and workspace owners may', async () => {
     const member = await h.driver.command('alert below 5', { userId: 'U0MEMBER' });
     const [refusal] = await waitForResponses(h.fake, member.responseUrl, 1);

@@ -99,6 +99,8 @@ export interface FakeSlack {
   setUser(userId: string, info: FakeUserInfo): void;
   /** The next `count` calls to `method` get 429 with `Retry-After: seconds`. */
   rateLimit(method: string, seconds: number, count?: number): void;
+  /** The next `count` calls to `method` get this HTTP status (e.g. 503). */
+  fail(method: string, status: number, count?: number): void;
   /** A fresh response_url on this fake. */
   responseUrl(): string;
   /** Socket Mode: resolves once a client is connected and has been sent `hello`. */
@@ -113,6 +115,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   const messages: PostedMessage[] = [];
   const users = new Map<string, FakeUserInfo>();
   const limits = new Map<string, { seconds: number; count: number }>();
+  const failures = new Map<string, { status: number; count: number }>();
   const sockets = new Set<WebSocket>();
   const pendingAcks = new Map<string, (ack: Json) => void>();
   const connectWaiters: (() => void)[] = [];
@@ -219,6 +222,13 @@ export async function startFakeSlack(): Promise<FakeSlack> {
         calls.push({ method, path, body, authorization: req.headers.authorization, at: Date.now(), status });
       if (path.startsWith('/api/')) {
         const method = path.slice('/api/'.length);
+        const failure = failures.get(method);
+        if (failure && failure.count > 0) {
+          failure.count -= 1;
+          record(method, failure.status);
+          send(res, failure.status, { ok: false, error: 'fatal_error' });
+          return;
+        }
         const limit = limits.get(method);
         if (limit && limit.count > 0) {
           limit.count -= 1;
@@ -301,6 +311,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     },
     setUser: (id, info) => users.set(id, info),
     rateLimit: (method, seconds, count = 1) => limits.set(method, { seconds, count }),
+    fail: (method, status, count = 1) => failures.set(method, { status, count }),
     responseUrl() {
       responseCounter += 1;
       return `${url}/response/r${responseCounter}`;

@@ -1,7 +1,7 @@
 /**
  * Paces outgoing Slack writes: per channel, one at a time, with at least `intervalMs` between new
  * messages (Slack allows about one `chat.postMessage` per second per channel). A 429 is retried
- * after its `Retry-After`, a few times, while the channel's queue waits.
+ * after its `Retry-After`, and a 5xx after a short backoff, a few times, while the channel's queue waits.
  * @module
  */
 
@@ -20,7 +20,16 @@ function isRateLimited(error: unknown): error is RateLimited {
   );
 }
 
+/** An HTTP 5xx from the Web API (`WebAPIHTTPError`): Slack is having trouble; worth a few retries. */
+function isServerError(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const e = error as { code?: unknown; statusCode?: unknown };
+  return e.code === 'slack_webapi_http_error' && typeof e.statusCode === 'number' && e.statusCode >= 500;
+}
+
 export interface OutboxOptions {
+  /** Waits before retrying a 5xx answer (default 500 ms, 2 s, 5 s). */
+  serverErrorBackoffMs?: readonly number[];
   /** Minimum gap between two new messages in one channel (default 1000 ms). */
   intervalMs?: number;
   /** How many times one call is retried after a 429 (default 3). */
@@ -53,11 +62,19 @@ export function createOutbox(opts: OutboxOptions = {}): Outbox {
   const tails = new Map<string, Promise<unknown>>();
   const lastNew = new Map<string, number>();
 
+  const serverBackoff = opts.serverErrorBackoffMs ?? [500, 2_000, 5_000];
+
   async function attempt<T>(channel: string, call: () => Promise<T>): Promise<T> {
+    let serverRetries = 0;
     for (let retry = 0; ; retry += 1) {
       try {
         return await call();
       } catch (error) {
+        if (isServerError(error) && serverRetries < serverBackoff.length) {
+          await sleep(serverBackoff[serverRetries] ?? 1_000);
+          serverRetries += 1;
+          continue;
+        }
         if (!isRateLimited(error) || retry >= maxRetries) throw error;
         const waitMs = Math.max(1000, error.retryAfter * 1000);
         if (waitMs > maxRetryAfterMs) throw error;
