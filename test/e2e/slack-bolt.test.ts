@@ -404,6 +404,19 @@ describe.each(['http', 'socket'] as const)('Slack adapter, real Bolt in %s mode'
     expect(again).toEqual({ messageId: first.messageId, deduplicated: true });
     expect(h.fake.callsTo('chat.postMessage').filter((c) => c.body.channel === 'C0DIGEST')).toHaveLength(1);
   });
+  it('no message sent to Slack in this suite carries a configured secret (credentials aside)', () => {
+    // The Web API client may send its own token as a `token` form field: that is the credential, not content.
+    const bodies = JSON.stringify(
+      h.fake.calls.map((c) => {
+        const { token: _credential, ...rest } = (c.body ?? {}) as Record<string, unknown>;
+        return rest;
+      }),
+    );
+    expect(bodies.length).toBeGreaterThan(1000);
+    for (const secret of ['xoxb-1111-2222-test-token', 'xapp-1-A0001-test-token', SIGNING_SECRET]) {
+      expect(bodies).not.toContain(secret);
+    }
+  });
 });
 
 describe('Slack HTTP mode: signature checks on the shared server', () => {
