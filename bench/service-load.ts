@@ -111,6 +111,8 @@ export async function runServiceLoad(opts: ServiceLoadOptions): Promise<BenchRes
     });
     let sent = 0;
     let discordSent = 0;
+    /** Answers that never arrived (the service logged why; see `lastError`). */
+    let lost = 0;
     const settle = async (what: string) => {
       let seen = -1;
       let progressAt = Date.now();
@@ -121,12 +123,21 @@ export async function runServiceLoad(opts: ServiceLoadOptions): Promise<BenchRes
             seen = now;
             progressAt = Date.now();
           }
-          if (Date.now() - progressAt > 20_000) {
-            throw new Error(
-              `${what}: stalled at ${sink.count()}/${sent} Slack answers, ${discordCallbacks()}/${discordSent} Discord callbacks`,
+          const missing = sent + discordSent - lost - now;
+          if (missing > 0 && Date.now() - progressAt > 15_000) {
+            // A few answers may fail inside the service (logged there); more than 1 % is a failure.
+            if (lost + missing > (sent + discordSent) / 100) {
+              throw new Error(
+                `${what}: stalled at ${sink.count()}/${sent} Slack answers, ${discordCallbacks()}/${discordSent} Discord callbacks; service: ${service.lastError()}`,
+              );
+            }
+            lost += missing;
+            log(
+              `  ${tag}: ${missing} answer(s) never arrived (${what}); service: ${service.lastError().slice(0, 300)}`,
             );
+            return true;
           }
-          return sink.count() >= sent && discordCallbacks() >= discordSent;
+          return sink.count() + discordCallbacks() + lost >= sent + discordSent;
         },
         600_000,
         what,
@@ -231,6 +242,9 @@ export async function runServiceLoad(opts: ServiceLoadOptions): Promise<BenchRes
           const r = await load.run(round - viaDiscord, 20, sent);
           if (r.bad) throw new Error(`${r.bad} commands were not acknowledged with 200`);
           sent += round - viaDiscord;
+          // Paced on answers, not acks: the service acks at once and works after, so unpaced load
+          // above its capacity only piles up in-flight commands.
+          await settle(`${sent + discordSent} commands`);
         }
         await settle(`${checkpoint} commands`);
         await sleep(500);
@@ -256,7 +270,7 @@ export async function runServiceLoad(opts: ServiceLoadOptions): Promise<BenchRes
           value: round(at10.rssMb, 1),
           unit: 'MB',
           ...(pg ? { target: '<= 150 MB', met: at10.rssMb <= 150 } : {}),
-          note: `after GC; ${heap(at10)}; ${sent} via Slack HTTP, ${discordSent} via Discord`,
+          note: `after GC; ${heap(at10)}; ${sent} via Slack HTTP, ${discordSent} via Discord; ${lost} answers lost`,
         },
         {
           item: '6',

@@ -41,7 +41,7 @@ async function rows<T>(handle: DbHandle, text: string): Promise<T[]> {
 }
 
 /** Fills activity_days (indexes dropped during the load and rebuilt as they were), keys and snapshots. */
-async function generate(handle: DbHandle, models: number, lastDay: string): Promise<number> {
+export async function generate(handle: DbHandle, models: number, lastDay: string): Promise<number> {
   const indexes = await rows<{ indexname: string; indexdef: string }>(
     handle,
     `select indexname, indexdef from pg_indexes where tablename = 'activity_days'`,

@@ -66,10 +66,18 @@ export interface ServiceChild {
   memory(): Promise<MemoryReading>;
   /** The last output lines (for errors). */
   tail(): string;
+  /** The last error-level log line, or ''. */
+  lastError(): string;
   stop(): Promise<void>;
 }
 
 const MB = 1024 * 1024;
+
+/** Children still running: killed if the runner exits early (Ctrl-C, a crash). */
+const live = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of live) child.kill('SIGKILL');
+});
 
 function procRss(pid: number): number {
   try {
@@ -105,9 +113,19 @@ export async function spawnService(
     env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(port), ...passThrough, ...env },
     stdio: opts.hooks ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
   });
+  live.add(child);
+  child.once('exit', () => live.delete(child));
   const lines: string[] = [];
+  let lastError = '';
   const keep = (chunk: Buffer) => {
-    lines.push(chunk.toString('utf8'));
+    const text = chunk.toString('utf8');
+    if (text.includes('"level":50'))
+      lastError =
+        text
+          .split('\n')
+          .filter((l) => l.includes('"level":50'))
+          .at(-1) ?? lastError;
+    lines.push(text);
     if (lines.length > 40) lines.splice(0, lines.length - 40);
   };
   child.stdout?.on('data', keep);
@@ -147,6 +165,7 @@ export async function spawnService(
     url,
     readyMs,
     tail,
+    lastError: () => lastError,
     memory() {
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error('no memory answer from the service')), 10_000);
