@@ -6,7 +6,12 @@
  */
 
 import { activityCoverage, spendByDay, upsertActivity } from '../db/queries/activity.js';
-import { creditSnapshotsSince, insertCreditSnapshot, latestCreditSnapshot } from '../db/queries/credits.js';
+import {
+  creditSnapshotAtOrBefore,
+  firstCreditSnapshotSince,
+  insertCreditSnapshot,
+  latestCreditSnapshot,
+} from '../db/queries/credits.js';
 import { listKeys } from '../db/queries/keys.js';
 import { markSyncOk } from '../db/queries/sync-state.js';
 import { utcDate } from '../domain/periods.js';
@@ -16,6 +21,8 @@ import type { CurrentKey } from '../openrouter/types.js';
 import type { Services } from './command.js';
 
 const DAY_MS = 86_400_000;
+/** A balance command stores a reading only when the newest is older than this (or differs). */
+const SNAPSHOT_MIN_GAP_MS = 60_000;
 
 export interface AccountState {
   now: Date;
@@ -71,11 +78,18 @@ async function readCredits(
     const c = await services.openrouter.getCredits({ budgetMs: 8_000 });
     const asOf = services.now();
     if (services.store.available()) {
-      await insertCreditSnapshot(services.store.get().db, {
-        takenAt: asOf,
-        totalCredits: c.totalCredits,
-        totalUsage: c.totalUsage,
-      }).catch((error: unknown) => services.log.warn({ err: error }, 'could not store the credit snapshot'));
+      // Keep a reading for burn rate and outages, but not one per command: the sync stores one
+      // every few minutes, and a burst of balance commands must not grow the table per command.
+      const { db } = services.store.get();
+      const remember = async () => {
+        const last = await latestCreditSnapshot(db);
+        const unchanged = last && last.totalCredits === c.totalCredits && last.totalUsage === c.totalUsage;
+        if (last && (unchanged || asOf.getTime() - last.takenAt.getTime() < SNAPSHOT_MIN_GAP_MS)) return;
+        await insertCreditSnapshot(db, { takenAt: asOf, totalCredits: c.totalCredits, totalUsage: c.totalUsage });
+      };
+      await remember().catch((error: unknown) =>
+        services.log.warn({ err: error }, 'could not store the credit snapshot'),
+      );
     }
     return { credits: { ...c, balance: c.totalCredits - c.totalUsage, asOf, stale: false } };
   } catch (error) {
@@ -129,8 +143,11 @@ export async function readAccountState(services: Services): Promise<AccountState
         services.log.warn({ err: error }, 'could not fetch activity for balance'),
       );
       const daily = await spendByDay(db, { from: from30 < monthStart ? from30 : monthStart, to: todayStr });
-      const snapshots = await creditSnapshotsSince(db, new Date(today.getTime() - 8 * DAY_MS));
-      const beforeMidnight = [...snapshots].reverse().find((s) => s.takenAt.getTime() <= today.getTime());
+      const [beforeMidnight, weekOld, newest] = await Promise.all([
+        creditSnapshotAtOrBefore(db, today),
+        firstCreditSnapshotSince(db, new Date(today.getTime() - 8 * DAY_MS)),
+        latestCreditSnapshot(db),
+      ]);
       if (creditsPart.credits && beforeMidnight && today.getTime() - beforeMidnight.takenAt.getTime() <= 60 * 60_000) {
         spend.today = Math.max(0, creditsPart.credits.totalUsage - beforeMidnight.totalUsage);
         spend.todaySource = 'snapshots';
@@ -155,10 +172,10 @@ export async function readAccountState(services: Services): Promise<AccountState
           { days: 7, until: todayStr },
         );
         burn = { perDay: rate.perDay, days: rate.days, basis: 'activity' };
-      } else if (snapshots.length >= 2) {
-        const first = snapshots[0];
-        const last = snapshots[snapshots.length - 1];
-        const spanDays = first && last ? (last.takenAt.getTime() - first.takenAt.getTime()) / DAY_MS : 0;
+      } else if (weekOld && newest) {
+        const first = weekOld;
+        const last = newest;
+        const spanDays = (last.takenAt.getTime() - first.takenAt.getTime()) / DAY_MS;
         if (first && last && spanDays >= 1) {
           burn = {
             perDay: Math.max(0, (last.totalUsage - first.totalUsage) / spanDays),

@@ -96,6 +96,8 @@ export const activityDays = pgTable(
     primaryKey({ name: 'activity_days_pk', columns: [t.keyHash, t.date, t.modelPermaslug, t.endpointId] }),
     // Per-key ranges (key_hash <> '') scan by date first.
     index('activity_days_date_key_idx').on(t.date, t.keyHash),
+    // "When was a model first seen" (the digest's new-model check) without scanning every key's rows.
+    index('activity_days_key_model_date_idx').on(t.keyHash, t.model, t.date),
   ],
 );
 

@@ -5,9 +5,7 @@
  * @module
  */
 import { createRequire } from 'node:module';
-import { Resvg } from '@resvg/resvg-js';
-import { parse as parseVega, View } from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
 import { formatUsd } from '../domain/money.js';
 
 const require = createRequire(import.meta.url);
@@ -144,6 +142,12 @@ export async function renderSpendChart(input: ChartInput): Promise<Chart> {
   const height = input.height ?? 300;
   const scale = input.scale ?? 2;
   const data = chartSeries(input);
+  // Loaded on first use: vega, vega-lite and resvg cost ~28 MB and ~300 ms at start-up otherwise.
+  const [{ Resvg }, { parse: parseVega, View }, { compile }] = await Promise.all([
+    import('@resvg/resvg-js'),
+    import('vega'),
+    import('vega-lite'),
+  ]);
   const compiled = compile(spec(input, data, width, height)).spec;
   const view = new View(parseVega(compiled), { renderer: 'none' });
   const svg = await view.toSVG();

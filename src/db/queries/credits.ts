@@ -1,4 +1,4 @@
-import { asc, desc, gte } from 'drizzle-orm';
+import { asc, desc, gte, lte } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { creditSnapshots } from '../schema.js';
 
@@ -30,4 +30,26 @@ export async function creditSnapshotsSince(db: Db, since: Date): Promise<CreditS
     .from(creditSnapshots)
     .where(gte(creditSnapshots.takenAt, since))
     .orderBy(asc(creditSnapshots.takenAt));
+}
+
+/** The newest reading taken at or before `at` (one indexed row). */
+export async function creditSnapshotAtOrBefore(db: Db, at: Date): Promise<CreditSnapshot | null> {
+  const [row] = await db
+    .select(columns)
+    .from(creditSnapshots)
+    .where(lte(creditSnapshots.takenAt, at))
+    .orderBy(desc(creditSnapshots.takenAt))
+    .limit(1);
+  return row ?? null;
+}
+
+/** The oldest reading taken at or after `since` (one indexed row). */
+export async function firstCreditSnapshotSince(db: Db, since: Date): Promise<CreditSnapshot | null> {
+  const [row] = await db
+    .select(columns)
+    .from(creditSnapshots)
+    .where(gte(creditSnapshots.takenAt, since))
+    .orderBy(asc(creditSnapshots.takenAt))
+    .limit(1);
+  return row ?? null;
 }

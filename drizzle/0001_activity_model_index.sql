@@ -1,0 +1,1 @@
+CREATE INDEX "activity_days_key_model_date_idx" ON "activity_days" USING btree ("key_hash","model","date");
