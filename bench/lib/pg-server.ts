@@ -5,11 +5,13 @@
  * @module
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
+import { findPgBin, freePort } from '../../test/support/pg-server.js';
+
+export { freePort };
 
 export interface PgServer {
   /** `postgres://postgres@127.0.0.1:PORT/postgres` */
@@ -19,36 +21,6 @@ export interface PgServer {
   /** Creates an empty database and returns its URL. */
   createDatabase(name: string): Promise<string>;
   stop(): Promise<void>;
-}
-
-/** A free TCP port on 127.0.0.1 (bound, read, released). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-/** Where initdb/pg_ctl live: $PG_BIN, the newest /usr/lib/postgresql/N/bin, `pg_config --bindir`, or PATH. */
-export function findPgBin(): string | undefined {
-  const has = (dir: string) => existsSync(join(dir, 'initdb')) && existsSync(join(dir, 'pg_ctl'));
-  if (process.env.PG_BIN && has(process.env.PG_BIN)) return process.env.PG_BIN;
-  const root = '/usr/lib/postgresql';
-  if (existsSync(root)) {
-    const versions = readdirSync(root)
-      .filter((v) => /^\d+$/.test(v))
-      .sort((a, b) => Number(b) - Number(a));
-    for (const v of versions) if (has(join(root, v, 'bin'))) return join(root, v, 'bin');
-  }
-  const fromConfig = spawnSync('pg_config', ['--bindir'], { encoding: 'utf8' });
-  if (fromConfig.status === 0 && has(fromConfig.stdout.trim())) return fromConfig.stdout.trim();
-  for (const dir of (process.env.PATH ?? '').split(':')) if (dir && has(dir)) return dir;
-  return undefined;
 }
 
 /** Starts a server, or returns why it cannot. */

@@ -5,7 +5,6 @@
  */
 import { spawn } from 'node:child_process';
 import { request } from 'node:http';
-import { createServer } from 'node:net';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/commands/command.js';
@@ -18,7 +17,7 @@ import type { OpenRouterHttpClient } from '../../src/openrouter/client.js';
 import { DEMO_INFERENCE_KEY, DEMO_MANAGEMENT_KEY } from '../../src/openrouter/simulator/seed.js';
 import { CLI } from '../support/cli.js';
 import { startTestOpenRouter, type TestOpenRouter } from '../support/openrouter.js';
-import { startPgServer } from '../support/pg-server.js';
+import { freePort, startPgServer } from '../support/pg-server.js';
 
 const SLACK_USER: Actor = { platform: 'slack', userId: 'U0TEST01', workspaceId: 'T0TEST01', channelId: 'C0TEST01' };
 
@@ -233,16 +232,6 @@ describe('Postgres outages', () => {
     }
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const a = srv.address();
-      srv.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-}
 
 describe('SIGTERM', () => {
   it('stops taking work, finishes what is in flight, closes the store and exits 0', async () => {

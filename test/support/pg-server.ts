@@ -4,7 +4,7 @@
  * the user are missing, so callers can skip.
  * @module
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -17,15 +17,8 @@ export interface PgServer {
   destroy(): Promise<void>;
 }
 
-function binDir(): string | null {
-  const root = '/usr/lib/postgresql';
-  if (!existsSync(root)) return null;
-  const versions = readdirSync(root).sort().reverse();
-  for (const v of versions) if (existsSync(join(root, v, 'bin', 'postgres'))) return join(root, v, 'bin');
-  return null;
-}
-
-function freePort(): Promise<number> {
+/** A free TCP port on 127.0.0.1 (bound, read, released). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.once('error', reject);
@@ -35,6 +28,23 @@ function freePort(): Promise<number> {
       srv.close(() => resolve(port));
     });
   });
+}
+
+/** Where initdb/pg_ctl live: $PG_BIN, the newest /usr/lib/postgresql/N/bin, `pg_config --bindir`, or PATH. */
+export function findPgBin(): string | undefined {
+  const has = (dir: string) => existsSync(join(dir, 'initdb')) && existsSync(join(dir, 'pg_ctl'));
+  if (process.env.PG_BIN && has(process.env.PG_BIN)) return process.env.PG_BIN;
+  const root = '/usr/lib/postgresql';
+  if (existsSync(root)) {
+    const versions = readdirSync(root)
+      .filter((v) => /^\d+$/.test(v))
+      .sort((a, b) => Number(b) - Number(a));
+    for (const v of versions) if (has(join(root, v, 'bin'))) return join(root, v, 'bin');
+  }
+  const fromConfig = spawnSync('pg_config', ['--bindir'], { encoding: 'utf8' });
+  if (fromConfig.status === 0 && has(fromConfig.stdout.trim())) return fromConfig.stdout.trim();
+  for (const dir of (process.env.PATH ?? '').split(':')) if (dir && has(dir)) return dir;
+  return undefined;
 }
 
 async function waitReady(port: number, ms: number): Promise<void> {
@@ -59,7 +69,7 @@ async function waitReady(port: number, ms: number): Promise<void> {
 }
 
 export async function startPgServer(): Promise<PgServer | null> {
-  const bin = binDir();
+  const bin = findPgBin();
   if (!bin || process.getuid?.() !== 0) return null;
   try {
     execFileSync('id', ['postgres'], { stdio: 'ignore' });
