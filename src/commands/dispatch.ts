@@ -87,8 +87,9 @@ async function isAdmin(services: Services, actor: Actor): Promise<boolean> {
   }
 }
 
-function describeFailure(error: unknown): Reply {
-  if (error instanceof UserError) return errorReply(error.message, error.usage);
+function describeFailure(error: unknown, knownSecrets: readonly string[]): Reply {
+  // A UserError may quote the user's input (an unknown model, a bad time): mask it here, once for all.
+  if (error instanceof UserError) return errorReply(maskSecrets(error.message, knownSecrets), error.usage);
   if (error instanceof StoreUnavailableError) {
     return errorReply('The bot cannot reach its database right now, so it cannot answer this. Try again in a minute.');
   }
@@ -199,7 +200,7 @@ export function createBot(
       const outcome: Outcome = known ? 'user_error' : 'error';
       await audit(actor, name, argsText, outcome, started, error);
       const invalidInput = known && !(error instanceof MissingKeyError);
-      return { reply: describeFailure(error), outcome, command: name, invalidInput };
+      return { reply: describeFailure(error, knownSecrets), outcome, command: name, invalidInput };
     }
   }
 

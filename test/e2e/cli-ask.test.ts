@@ -118,5 +118,9 @@ describe('credits-bot ask', () => {
   it('never prints a key a user pasted', async () => {
     const r = await runCli(['ask', 'explain 401 sk-or-v1-0123456789abcdef0123456789abcdef0123'], env);
     expect(r.stdout + r.stderr).not.toContain('0123456789abcdef0123456789abcdef0123');
+    const asModel = await runCli(['ask', 'estimate sk-or-v1-0123456789abcdef0123456789abcdef0123 10 10'], env);
+    expect(asModel.code).toBe(2);
+    expect(asModel.stdout).toContain("I don't know the model");
+    expect(asModel.stdout + asModel.stderr).not.toContain('0123456789abcdef0123456789abcdef0123');
   });
 });
