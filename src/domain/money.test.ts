@@ -14,8 +14,8 @@ describe('formatUsd', () => {
     [0.00000285, '$0.00000285'],
     [1e-9, '$0.000000001'],
     [0, '$0.00'],
-    [-3.2, '-$3.20'],
-    [-0.0042, '-$0.0042'],
+    [-3.2, '−$3.20'],
+    [-0.0042, '−$0.0042'],
     [775.944651377, '$775.94'],
     [1.005, '$1.01'],
     [999_999.995, '$1,000,000.00'],
@@ -26,7 +26,7 @@ describe('formatUsd', () => {
     [0.01, '$0.01'],
     [0.00015015, '$0.0001502'],
     [-0, '$0.00'],
-    [-1234.567, '-$1,234.57'],
+    [-1234.567, '−$1,234.57'],
     [1_000_000, '$1,000,000.00'],
     [Number.NaN, '—'],
     [Number.POSITIVE_INFINITY, '—'],
@@ -67,5 +67,28 @@ describe('formatTokens, formatPercent, formatChange, formatDays', () => {
     expect(formatDays(0)).toBe('0.0 days');
     expect(formatDays(99.96)).toBe('100 days');
     expect(formatDays(Number.NaN)).toBe('—');
+  });
+});
+
+describe('formatSignedUsd / formatUsdPrecise', () => {
+  it('always shows the sign of a difference', async () => {
+    const { formatSignedUsd } = await import('./money.js');
+    expect(formatSignedUsd(3.2)).toBe('+$3.20');
+    expect(formatSignedUsd(-0.015)).toBe('−$0.015');
+    expect(formatSignedUsd(0)).toBe('$0.00');
+  });
+  it('keeps enough digits to see a small difference', async () => {
+    const { formatUsdPrecise } = await import('./money.js');
+    expect(formatUsdPrecise(0)).toBe('$0');
+    expect(formatUsdPrecise(0.00015023)).toBe('$0.0001502');
+    expect(formatUsdPrecise(0.12345)).toBe('$0.1235');
+    expect(formatUsdPrecise(-1650)).toBe('−$1,650.00');
+  });
+});
+
+describe('formatUtcMinute', () => {
+  it('writes the UTC minute', async () => {
+    const { formatUtcMinute } = await import('./time.js');
+    expect(formatUtcMinute(new Date('2026-12-01T08:05:59.900Z'))).toBe('2026-12-01 08:05 UTC');
   });
 });

@@ -16,7 +16,7 @@ const MINUS = '−';
 /**
  * USD with a `$`. Amounts ≥ $1 get 2 decimals and thousands separators; smaller ones get enough
  * decimals to be exact to 4 significant figures, and at least 2: `$0.50`, `$0.1235`, `$0.001502`.
- * Zero is `$0.00`, negatives `-$3.20`, and NaN or ±Infinity `—`.
+ * Zero is `$0.00`, negatives `−$3.20` (the true minus sign, as everywhere), and NaN or ±Infinity `—`.
  * @example formatUsd(1234.5) // '$1,234.50'
  * @example formatUsd(0.0015023) // '$0.001502'
  */
@@ -24,8 +24,30 @@ export function formatUsd(usd: number): string {
   if (!Number.isFinite(usd)) return '—';
   const a = Math.abs(usd);
   if (a === 0) return '$0.00';
-  const sign = usd < 0 ? '-' : '';
+  const sign = usd < 0 ? MINUS : '';
   return `${sign}$${a >= 1 ? USD_LARGE.format(a) : small(a)}`;
+}
+
+/** A difference with its sign always shown: `+$3.20`, `−$0.0150`, `$0.00`. */
+export function formatSignedUsd(usd: number): string {
+  if (!Number.isFinite(usd)) return '—';
+  if (usd === 0) return '$0.00';
+  return `${usd > 0 ? '+' : MINUS}${formatUsd(Math.abs(usd))}`;
+}
+
+/**
+ * USD precise enough to see a small difference (reconcile reports, price breakdowns): 4 significant
+ * figures at any size below $1 and at least 4 decimals there (`$0.0001502`, `$0.1235`), 2 decimals
+ * with separators from $1 on. Zero is `$0`.
+ */
+export function formatUsdPrecise(usd: number): string {
+  if (!Number.isFinite(usd)) return '—';
+  if (usd === 0) return '$0';
+  const a = Number(Math.abs(usd).toPrecision(4));
+  const sign = usd < 0 ? MINUS : '';
+  if (a >= 1) return `${sign}$${USD_LARGE.format(a)}`;
+  const digits = Math.min(10, Math.max(4, 3 - Math.floor(Math.log10(a))));
+  return `${sign}$${a.toFixed(digits)}`;
 }
 
 function small(a: number): string {
