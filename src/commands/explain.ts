@@ -1,4 +1,4 @@
-import { explainError, type LiveAccount, parseErrorInput } from '../domain/error-catalog.js';
+import { explainError, type LiveAccount, parseErrorInput } from '../domain/explain-error/index.js';
 import { OpenRouterError, UserError } from '../errors.js';
 import { defineCommand, type Services } from './command.js';
 import { type Reply, reply } from './reply.js';
