@@ -1,7 +1,7 @@
 import { formatTokens, formatUsd } from '../domain/money.js';
 import { PERIOD_NAMES, type PeriodName, resolvePeriod } from '../domain/periods.js';
 import { StoreUnavailableError } from '../errors.js';
-import type { Finding, ReportRow } from '../reconcile/report.js';
+import type { Finding, ReportRow } from '../reconcile/report/index.js';
 import { buildReport } from '../reconcile/run-reconcile.js';
 import { defineCommand } from './command.js';
 import { reply } from './reply.js';

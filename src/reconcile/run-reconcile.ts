@@ -34,7 +34,7 @@ import {
   type TagSpend,
   type Tolerances,
   tagTable,
-} from './report.js';
+} from './report/index.js';
 import {
   activityDayModelTotals,
   deleteBatch,

@@ -16,7 +16,14 @@ import {
 } from '../db/schema.js';
 import type { Generation } from '../openrouter/types.js';
 import type { LogRecord } from './parse-logs.js';
-import type { ActivityDayModel, BilledGeneration, LocalDayModel, LookupState, ReportRow, TagSpend } from './report.js';
+import type {
+  ActivityDayModel,
+  BilledGeneration,
+  LocalDayModel,
+  LookupState,
+  ReportRow,
+  TagSpend,
+} from './report/index.js';
 
 /** Which rows a report covers: one ingested batch (a file, an HTTP body), or a time window. */
 export type Scope = { batchId: string } | { from: Date; to: Date };
