@@ -12,7 +12,7 @@ import { migrate } from '../src/db/migrate.js';
 import { modelsFirstSeen, usageBreakdown } from '../src/db/queries/activity.js';
 import * as schema from '../src/db/schema.js';
 import { addDays } from '../src/digest/figures.js';
-import { dayModelRows, loadDigestInputs } from '../src/digest/store.js';
+import { dayModelRows, loadDigestInputs } from '../src/digest/queries.js';
 import { type BenchResult, round, summarize, timeRuns } from './lib/stats.js';
 
 export interface StoreQueriesOptions {

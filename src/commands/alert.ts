@@ -6,7 +6,7 @@
 import { acknowledge, deleteRules, listRules, setSnooze, transitionRule, upsertRule } from '../db/queries/alerts.js';
 import { ALERT_KINDS, type AlertKind } from '../db/schema.js';
 import { describeRule, parseAlertButtonValue } from '../digest/alert-message.js';
-import { ruleById } from '../digest/store.js';
+import { ruleById } from '../digest/queries.js';
 import { UserError } from '../errors.js';
 import { type Actor, defineCommand, type Services } from './command.js';
 import { channelOf } from './digest.js';

@@ -12,7 +12,7 @@ import {
 } from '../db/queries/subscriptions.js';
 import { renderDigest, windowLabel } from '../digest/build-digest.js';
 import { addDays, computeDigestFigures } from '../digest/figures.js';
-import { loadDigestInputs, rowsOnDay } from '../digest/store.js';
+import { loadDigestInputs, rowsOnDay } from '../digest/queries.js';
 import { isValidTimeZone, nextDue, parseTime } from '../domain/digest-window.js';
 import { UserError } from '../errors.js';
 import { syncOnce } from '../jobs/sync.js';

@@ -12,7 +12,7 @@ import type { Services } from '../commands/command.js';
 import type { Logger } from '../logger.js';
 import { parseOtlpTraces } from '../reconcile/otlp.js';
 import { type LineResult, type LogRecord, parseCsv, parseJsonLines } from '../reconcile/parse-logs.js';
-import { batchExists, insertRequestLogs, knownIds } from '../reconcile/store.js';
+import { batchExists, insertRequestLogs, knownIds } from '../reconcile/queries.js';
 import { type HttpServer, sendJson } from './server.js';
 
 export interface IngestDeps {

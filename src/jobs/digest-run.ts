@@ -14,7 +14,7 @@ import { claimDelivery, type Delivery, markFailed, markSent, markSkipped } from 
 import { activeSubscriptions, type Subscription } from '../db/queries/subscriptions.js';
 import { renderDigest } from '../digest/build-digest.js';
 import { addDays, computeDigestFigures, type DayWindow } from '../digest/figures.js';
-import { lastSettledDelivery, loadDigestInputs, rowsOnDay } from '../digest/store.js';
+import { lastSettledDelivery, loadDigestInputs, rowsOnDay } from '../digest/queries.js';
 import { latestDue } from '../domain/digest-window.js';
 import { syncOnce } from './sync.js';
 

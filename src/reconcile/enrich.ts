@@ -21,7 +21,7 @@ import {
   retryLookup,
   settleLookup,
   settleNotFound,
-} from './store.js';
+} from './queries.js';
 
 export interface EnrichOptions {
   /** Lookups in flight at once. Default 4. */

@@ -44,7 +44,7 @@ import {
   reportPage,
   type Scope,
   tagTotals,
-} from './store.js';
+} from './queries.js';
 
 const INSERT_BATCH = 1_000;
 const PAGE = 1_000;

@@ -10,7 +10,7 @@ import { OpenRouterError } from '../../src/errors.js';
 import type { Generation, OpenRouterClient } from '../../src/openrouter/types.js';
 import { createEnrichWorker } from '../../src/reconcile/enrich.js';
 import { buildReport, reconcileFile } from '../../src/reconcile/run-reconcile.js';
-import { insertRequestLogs, spendByTag } from '../../src/reconcile/store.js';
+import { insertRequestLogs, spendByTag } from '../../src/reconcile/queries.js';
 
 const NOW = new Date('2026-11-26T12:00:00Z');
 const DAY = '2026-11-20';

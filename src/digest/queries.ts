@@ -20,7 +20,7 @@ import {
 } from '../db/schema.js';
 import type { Logger } from '../logger.js';
 import type { OpenRouterClient } from '../openrouter/types.js';
-import { spendByTag } from '../reconcile/store.js';
+import { spendByTag } from '../reconcile/queries.js';
 import { addDays, type DayModelRow, type DayWindow, type DigestInputs } from './figures.js';
 
 const num = (column: AnyPgColumn) => sql<number>`coalesce(sum(${column}), 0)`.mapWith(Number);
