@@ -3,10 +3,17 @@
  * channel, and the Acknowledge / Snooze 24 h buttons of a fired alert. Changing rules needs an admin.
  * @module
  */
-import { acknowledge, deleteRules, listRules, setSnooze, transitionRule, upsertRule } from '../db/queries/alerts.js';
+import {
+  acknowledge,
+  deleteRules,
+  listRules,
+  ruleById,
+  setSnooze,
+  transitionRule,
+  upsertRule,
+} from '../db/queries/alerts.js';
 import { ALERT_KINDS, type AlertKind } from '../db/schema.js';
 import { describeRule, parseAlertButtonValue } from '../digest/alert-message.js';
-import { ruleById } from '../digest/queries.js';
 import { UserError } from '../errors.js';
 import { type Actor, defineCommand, type Services } from './command.js';
 import { channelOf } from './digest.js';

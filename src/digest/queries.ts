@@ -3,21 +3,13 @@
  * `DigestInputs`. Queries the shared query modules lack live here.
  * @module
  */
-import { and, asc, desc, eq, gte, inArray, lt, ne, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, lt, ne, sql } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Db } from '../db/client.js';
 import { modelsFirstSeen, usageBreakdown } from '../db/queries/activity.js';
 import { latestCreditSnapshot } from '../db/queries/credits.js';
 import { keyNames } from '../db/queries/keys.js';
-import {
-  type AlertEventRow,
-  type AlertRuleRow,
-  activityDays,
-  alertEvents,
-  alertRules,
-  type DigestDeliveryRow,
-  digestDeliveries,
-} from '../db/schema.js';
+import { activityDays, type DigestDeliveryRow, digestDeliveries } from '../db/schema.js';
 import type { Logger } from '../logger.js';
 import type { OpenRouterClient } from '../openrouter/types.js';
 import { spendByTag } from '../reconcile/queries.js';
@@ -145,39 +137,5 @@ export async function lastSettledDelivery(db: Db, subscriptionId: number): Promi
     )
     .orderBy(desc(digestDeliveries.windowStart))
     .limit(1);
-  return row ?? null;
-}
-
-/** A crossing's event not yet sent is held this long by whoever is posting it. */
-const ALERT_EVENT_LEASE_MS = 5 * 60_000;
-
-/**
- * Takes over the unsent event of a rule's current crossing: a failed post, or a pending one whose
- * poster died (older than the lease). One conditional UPDATE, so one replica gets it. `fired_at`
- * doubles as the lease start (the schema has no lease column).
- */
-export async function claimRetryableEvent(
-  db: Db,
-  ruleId: number,
-  crossingNo: number,
-  now: Date,
-): Promise<AlertEventRow | null> {
-  const stale = new Date(now.getTime() - ALERT_EVENT_LEASE_MS);
-  const [row] = await db
-    .update(alertEvents)
-    .set({ status: 'pending', firedAt: now })
-    .where(
-      and(
-        eq(alertEvents.ruleId, ruleId),
-        eq(alertEvents.crossingNo, crossingNo),
-        or(eq(alertEvents.status, 'failed'), and(eq(alertEvents.status, 'pending'), lt(alertEvents.firedAt, stale))),
-      ),
-    )
-    .returning();
-  return row ?? null;
-}
-
-export async function ruleById(db: Db, id: number): Promise<AlertRuleRow | null> {
-  const [row] = await db.select().from(alertRules).where(eq(alertRules.id, id));
   return row ?? null;
 }

@@ -12,6 +12,7 @@ import { spendByDay } from '../db/queries/activity.js';
 import {
   type AlertRule,
   allRules,
+  claimRetryableEvent,
   markAlertEvent,
   recordAlertEvent,
   setLastValue,
@@ -21,7 +22,6 @@ import { creditSnapshotsSince, latestCreditSnapshot } from '../db/queries/credit
 import type { AlertKind } from '../db/schema.js';
 import { type AlertReadings, alertMessage } from '../digest/alert-message.js';
 import { addDays } from '../digest/figures.js';
-import { claimRetryableEvent } from '../digest/queries.js';
 import { evaluateAlert } from '../domain/alert-rules.js';
 import { runway } from '../domain/runway.js';
 

@@ -1,4 +1,4 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, lt, or, sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import {
   type AlertEventRow,
@@ -169,4 +169,39 @@ export async function markAlertEvent(
         : { status: 'failed', error: result.error },
     )
     .where(eq(alertEvents.id, id));
+}
+
+/** A crossing's event not yet sent is held this long by whoever is posting it. */
+const ALERT_EVENT_LEASE_MS = 5 * 60_000;
+
+/**
+ * Takes over the unsent event of a rule's current crossing: a failed post, or a pending one whose
+ * poster died (older than the lease). One conditional UPDATE, so one replica gets it. `fired_at`
+ * doubles as the lease start (the schema has no lease column).
+ */
+export async function claimRetryableEvent(
+  db: Db,
+  ruleId: number,
+  crossingNo: number,
+  now: Date,
+): Promise<AlertEventRow | null> {
+  const stale = new Date(now.getTime() - ALERT_EVENT_LEASE_MS);
+  const [row] = await db
+    .update(alertEvents)
+    .set({ status: 'pending', firedAt: now })
+    .where(
+      and(
+        eq(alertEvents.ruleId, ruleId),
+        eq(alertEvents.crossingNo, crossingNo),
+        or(eq(alertEvents.status, 'failed'), and(eq(alertEvents.status, 'pending'), lt(alertEvents.firedAt, stale))),
+      ),
+    )
+    .returning();
+  return row ?? null;
+}
+
+/** One rule by its id, or null. */
+export async function ruleById(db: Db, id: number): Promise<AlertRuleRow | null> {
+  const [row] = await db.select().from(alertRules).where(eq(alertRules.id, id));
+  return row ?? null;
 }
