@@ -14,6 +14,16 @@ import type { OpenRouterClient } from '../openrouter/types.js';
 import { createEnrichWorker, type DrainResult, type EnrichOptions } from './enrich.js';
 import { formatFromPath, type LogFormat, type LogRecord, parseLogs, sniffFormat } from './parse-logs.js';
 import {
+  activityDayModelTotals,
+  deleteBatch,
+  insertRequestLogs,
+  localDayModelTotals,
+  type ReportCursor,
+  reportPage,
+  type Scope,
+  tagTotals,
+} from './queries.js';
+import {
   addToSummary,
   classify,
   compareDays,
@@ -35,16 +45,6 @@ import {
   type Tolerances,
   tagTable,
 } from './report/index.js';
-import {
-  activityDayModelTotals,
-  deleteBatch,
-  insertRequestLogs,
-  localDayModelTotals,
-  type ReportCursor,
-  reportPage,
-  type Scope,
-  tagTotals,
-} from './queries.js';
 
 const INSERT_BATCH = 1_000;
 const PAGE = 1_000;

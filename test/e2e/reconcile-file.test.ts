@@ -9,8 +9,8 @@ import { ALL_TABLES } from '../../src/db/schema.js';
 import { OpenRouterError } from '../../src/errors.js';
 import type { Generation, OpenRouterClient } from '../../src/openrouter/types.js';
 import { createEnrichWorker } from '../../src/reconcile/enrich.js';
-import { buildReport, reconcileFile } from '../../src/reconcile/run-reconcile.js';
 import { insertRequestLogs, spendByTag } from '../../src/reconcile/queries.js';
+import { buildReport, reconcileFile } from '../../src/reconcile/run-reconcile.js';
 
 const NOW = new Date('2026-11-26T12:00:00Z');
 const DAY = '2026-11-20';
