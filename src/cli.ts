@@ -7,12 +7,12 @@
 import { parseArgs } from 'node:util';
 import { askOnce } from './adapters/console/console-adapter.js';
 import { type Config, ConfigError, configSecrets, loadConfig } from './config.js';
+import { openDb, waitForStore } from './db/managed-store.js';
 import { migrate } from './db/migrate.js';
 import { MissingKeyError } from './errors.js';
 import { syncOnce } from './jobs/sync.js';
 import { createLogger } from './logger.js';
 import { buildCore, type Core, startService } from './main.js';
-import { openDb, waitForStore } from './store.js';
 
 const HELP = `credits-bot: OpenRouter credits in Slack, Discord and the terminal
 

@@ -3,15 +3,17 @@
  * scheduler → graceful stop. The only place that builds things.
  * @module
  */
-import type { ChatAdapter } from './adapters/adapter.js';
+
 import { createConsoleAdapter } from './adapters/console/console-adapter.js';
 import { createDiscordAdapter } from './adapters/discord/discord-adapter.js';
 import { createSlackAdapter } from './adapters/slack/slack-adapter.js';
 import { autocomplete } from './commands/autocomplete.js';
-import type { Platform, Services } from './commands/command.js';
 import { type Bot, createBot } from './commands/dispatch.js';
 import { buttons, commands } from './commands/index.js';
 import { type Config, configSecrets } from './config.js';
+import type { ChatAdapter } from './core/chat-adapter.js';
+import type { Platform, Services } from './core/services.js';
+import { createManagedStore, type ManagedStore } from './db/managed-store.js';
 import { markProcessed } from './db/queries/processed-events.js';
 import { listSyncState } from './db/queries/sync-state.js';
 import { registerHealthRoutes } from './http/health.js';
@@ -23,7 +25,6 @@ import { createMetrics, type Metrics } from './metrics.js';
 import { createOpenRouterClient } from './openrouter/client.js';
 import type { OpenRouterClient } from './openrouter/types.js';
 import { createEnrichWorker, type EnrichWorker } from './reconcile/enrich.js';
-import { createManagedStore, type ManagedStore } from './store.js';
 
 export interface Core {
   config: Config;

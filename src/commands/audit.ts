@@ -1,7 +1,7 @@
+import { reply } from '../core/reply.js';
 import { recentAudit } from '../db/queries/audit.js';
 import { StoreUnavailableError } from '../errors.js';
 import { defineCommand } from './command.js';
-import { reply } from './reply.js';
 
 /** `audit [n]`: the most recent audit rows, for admins. */
 export const audit = defineCommand({

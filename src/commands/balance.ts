@@ -1,9 +1,9 @@
+import { type Reply, type ReplyField, reply } from '../core/reply.js';
 import { formatDays, formatUsd } from '../domain/money.js';
 import { utcDate } from '../domain/periods.js';
 import { MissingKeyError } from '../errors.js';
 import { type AccountState, readAccountState } from './account-state.js';
 import { defineCommand } from './command.js';
-import { type Reply, type ReplyField, reply } from './reply.js';
 
 function keyFields(state: AccountState): ReplyField[] {
   const key = state.key;

@@ -1,7 +1,8 @@
+import { type Reply, reply } from '../core/reply.js';
+import type { Services } from '../core/services.js';
 import { explainError, type LiveAccount, parseErrorInput } from '../domain/error-catalog.js';
 import { OpenRouterError, UserError } from '../errors.js';
-import { defineCommand, type Services } from './command.js';
-import { type Reply, reply } from './reply.js';
+import { defineCommand } from './command.js';
 
 const USAGE = 'explain <status code | error JSON | error text>   e.g. explain 402';
 /** Statuses whose explanation depends on the live account (credits, key limit, free tier). */

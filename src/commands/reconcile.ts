@@ -1,10 +1,10 @@
+import { reply } from '../core/reply.js';
 import { formatTokens, formatUsd } from '../domain/money.js';
 import { PERIOD_NAMES, type PeriodName, resolvePeriod } from '../domain/periods.js';
 import { StoreUnavailableError } from '../errors.js';
 import type { Finding, ReportRow } from '../reconcile/report.js';
 import { buildReport } from '../reconcile/run-reconcile.js';
 import { defineCommand } from './command.js';
-import { reply } from './reply.js';
 
 const SHOWN = 5;
 

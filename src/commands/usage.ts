@@ -1,11 +1,12 @@
+import { reply } from '../core/reply.js';
+import type { Services } from '../core/services.js';
 import { activityCoverage, usageBreakdown } from '../db/queries/activity.js';
 import { keyNames } from '../db/queries/keys.js';
 import { formatChange, formatPercent, formatTokens, formatUsd } from '../domain/money.js';
 import { PERIOD_NAMES, type PeriodName, previousWindow, resolvePeriod, utcDate, utcDays } from '../domain/periods.js';
 import { MissingKeyError, StoreUnavailableError } from '../errors.js';
 import { syncOnce } from '../jobs/sync.js';
-import { defineCommand, type Services } from './command.js';
-import { reply } from './reply.js';
+import { defineCommand } from './command.js';
 
 const TOP = 10;
 const GROUPS = ['model', 'key', 'provider'] as const;

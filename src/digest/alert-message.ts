@@ -3,7 +3,7 @@
  * short reply shown after either button.
  * @module
  */
-import type { Reply, ReplyField } from '../commands/reply.js';
+import type { Reply, ReplyField } from '../core/reply.js';
 import type { AlertRule } from '../db/queries/alerts.js';
 import type { AlertKind } from '../db/schema.js';
 import { formatDays, formatUsd } from '../domain/money.js';

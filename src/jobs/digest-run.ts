@@ -7,9 +7,10 @@
  * Each subscription is isolated: a failure is logged, recorded and retried with backoff.
  * @module
  */
-import type { ChatAdapter, PostResult } from '../adapters/adapter.js';
-import type { Platform, Services } from '../commands/command.js';
+
 import type { Config } from '../config.js';
+import type { ChatAdapter, PostResult } from '../core/chat-adapter.js';
+import type { Platform, Services } from '../core/services.js';
 import { claimDelivery, type Delivery, markFailed, markSent, markSkipped } from '../db/queries/digest-deliveries.js';
 import { activeSubscriptions, type Subscription } from '../db/queries/subscriptions.js';
 import { renderDigest } from '../digest/build-digest.js';

@@ -270,7 +270,7 @@ export async function runReconcileCli(
     process.stderr.write('Reconcile looks each request up on OpenRouter /generation: set OPENROUTER_API_KEY.\n');
     return 1;
   }
-  const { waitForStore } = await import('../store.js');
+  const { waitForStore } = await import('../db/managed-store.js');
   const connected = await waitForStore(core.store, 15_000);
   if (!connected) {
     process.stderr.write(`The store is unavailable: ${core.store.problem() ?? 'unknown'}\n`);

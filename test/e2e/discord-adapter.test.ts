@@ -8,12 +8,13 @@ import { buildCommandDefinitions, discordOptionName, LOOKUP_COMMAND } from '../.
 import { createDiscordAdapter, type DiscordAdapter } from '../../src/adapters/discord/discord-adapter.js';
 import { runDiscordCli, sameDefinitions } from '../../src/adapters/discord/register.js';
 import { REFRESH_PREFIX, renderReply, SHARE_ID } from '../../src/adapters/discord/render.js';
-import { type AnyCommand, defineCommand, type Services } from '../../src/commands/command.js';
+import { type AnyCommand, defineCommand } from '../../src/commands/command.js';
 import { type Bot, createBot } from '../../src/commands/dispatch.js';
 import { parseCommandText } from '../../src/commands/grammar.js';
 import { commands as coreCommands } from '../../src/commands/index.js';
-import { reply } from '../../src/commands/reply.js';
 import { loadConfig } from '../../src/config.js';
+import { reply } from '../../src/core/reply.js';
+import type { Services } from '../../src/core/services.js';
 import { createLogger } from '../../src/logger.js';
 import { createMetrics } from '../../src/metrics.js';
 import { DEMO_GENERATION_IDS } from '../../src/openrouter/simulator/seed.js';

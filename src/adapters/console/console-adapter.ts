@@ -6,10 +6,10 @@
  */
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import type { Actor } from '../../commands/command.js';
 import type { Bot, CommandResult } from '../../commands/dispatch.js';
-import type { Reply } from '../../commands/reply.js';
-import type { ChatAdapter, PostResult } from '../adapter.js';
+import type { ChatAdapter, PostResult } from '../../core/chat-adapter.js';
+import type { Reply } from '../../core/reply.js';
+import type { Actor } from '../../core/services.js';
 import { renderText } from './render-text.js';
 
 const CONSOLE_ACTOR: Actor = { platform: 'console', userId: 'console', channelId: 'console' };

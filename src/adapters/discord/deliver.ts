@@ -3,7 +3,7 @@
  * commands, the context menu and pasted ids.
  * @module
  */
-import { errorReply, type Reply } from '../../commands/reply.js';
+import { errorReply, type Reply } from '../../core/reply.js';
 import type { Logger } from '../../logger.js';
 import type { RenderedMessage } from './render.js';
 

@@ -12,9 +12,10 @@ import {
   type MessageContextMenuCommandInteraction,
   MessageFlags,
 } from 'discord.js';
-import type { Actor, AnyCommand } from '../../commands/command.js';
+import type { AnyCommand } from '../../commands/command.js';
 import type { Bot, CommandResult } from '../../commands/dispatch.js';
-import { errorReply, type Reply } from '../../commands/reply.js';
+import { errorReply, type Reply } from '../../core/reply.js';
+import type { Actor } from '../../core/services.js';
 import type { Logger } from '../../logger.js';
 import { actorFromInteraction } from './actor.js';
 import {

@@ -13,7 +13,7 @@ import {
   ButtonStyle,
   ComponentType,
 } from 'discord.js';
-import type { Reply, ReplyButton, ReplyTable, Tone } from '../../commands/reply.js';
+import type { Reply, ReplyButton, ReplyTable, Tone } from '../../core/reply.js';
 import { renderTable } from '../console/render-text.js';
 
 /** Discord's documented message and embed limits. */

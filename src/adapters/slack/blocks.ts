@@ -6,7 +6,7 @@
  * @module
  */
 import type { types } from '@slack/bolt';
-import type { Reply, ReplyButton, ReplyTable } from '../../commands/reply.js';
+import type { Reply, ReplyButton, ReplyTable } from '../../core/reply.js';
 import { renderTable } from '../console/render-text.js';
 
 type KnownBlock = types.KnownBlock;

@@ -15,14 +15,14 @@ import {
   SocketModeReceiver,
 } from '@slack/bolt';
 import { Counter } from 'prom-client';
-import type { Actor } from '../../commands/command.js';
 import type { Bot, CommandResult } from '../../commands/dispatch.js';
-import type { Reply, ReplyButton } from '../../commands/reply.js';
 import { type Config, ConfigError } from '../../config.js';
+import type { ChatAdapter, PostResult } from '../../core/chat-adapter.js';
+import type { Reply, ReplyButton } from '../../core/reply.js';
+import type { Actor } from '../../core/services.js';
 import type { HttpServer } from '../../http/server.js';
 import type { Logger } from '../../logger.js';
 import type { Metrics } from '../../metrics.js';
-import type { ChatAdapter, PostResult } from '../adapter.js';
 import { renderReply, type SlackMessage } from './blocks.js';
 import { createBoundedSet, createDedupe } from './dedupe.js';
 import { createOutbox } from './outbox.js';
