@@ -69,26 +69,14 @@ export function buildCore(config: Config, opts: CoreOptions = {}): Core {
   return { config, log, metrics, openrouter, store, services, bot };
 }
 
-export interface RunningService {
-  core: Core;
-  http: HttpServer;
-  url: string;
-  adapters: Map<Platform, ChatAdapter>;
-  stop(): Promise<void>;
-}
-
-/** Starts the whole service; resolves once the HTTP server listens (the store may still be connecting). */
-export async function startService(
-  config: Config,
-  opts: CoreOptions & {
-    console?: { input: NodeJS.ReadableStream; output: NodeJS.WritableStream; banner?: string };
-  } = {},
-): Promise<RunningService> {
-  const core = buildCore(config, opts);
-  const { log, metrics, store, services, bot } = core;
-  const http = createHttpServer({ host: config.host, port: config.port, log: log.child({ component: 'http' }) });
+/**
+ * The chat adapters whose token is set, wired the same way for the service and every CLI path that
+ * posts (`digest run`): processed-event dedupe for Slack, autocomplete for Discord. The Slack adapter
+ * registers its routes on `http`; the caller decides whether that server ever listens.
+ */
+export function buildAdapters(core: Core, http: HttpServer): Map<Platform, ChatAdapter> {
+  const { config, log, metrics, store, services, bot } = core;
   const adapters = new Map<Platform, ChatAdapter>();
-
   if (config.slack.botToken) {
     adapters.set(
       'slack',
@@ -113,6 +101,28 @@ export async function startService(
       }),
     );
   }
+  return adapters;
+}
+
+export interface RunningService {
+  core: Core;
+  http: HttpServer;
+  url: string;
+  adapters: Map<Platform, ChatAdapter>;
+  stop(): Promise<void>;
+}
+
+/** Starts the whole service; resolves once the HTTP server listens (the store may still be connecting). */
+export async function startService(
+  config: Config,
+  opts: CoreOptions & {
+    console?: { input: NodeJS.ReadableStream; output: NodeJS.WritableStream; banner?: string };
+  } = {},
+): Promise<RunningService> {
+  const core = buildCore(config, opts);
+  const { log, metrics, store, services, bot } = core;
+  const http = createHttpServer({ host: config.host, port: config.port, log: log.child({ component: 'http' }) });
+  const adapters = buildAdapters(core, http);
   registerHealthRoutes(http, {
     metrics,
     syncLag: async () => {

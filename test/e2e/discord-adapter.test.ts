@@ -6,8 +6,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildCommandDefinitions, discordOptionName, LOOKUP_COMMAND } from '../../src/adapters/discord/definitions.js';
 import { createDiscordAdapter, type DiscordAdapter } from '../../src/adapters/discord/discord-adapter.js';
-import { runDiscordCli, sameDefinitions } from '../../src/adapters/discord/register.js';
+import { sameDefinitions } from '../../src/adapters/discord/register.js';
 import { REFRESH_PREFIX, renderReply, SHARE_ID } from '../../src/adapters/discord/render.js';
+import { runDiscordCli } from '../../src/cli/discord.js';
 import { type AnyCommand, defineCommand } from '../../src/commands/command.js';
 import { type Bot, createBot } from '../../src/commands/dispatch.js';
 import { parseCommandText } from '../../src/commands/grammar.js';

@@ -10,7 +10,7 @@ import type { Bot, CommandResult } from '../../commands/dispatch.js';
 import type { ChatAdapter, PostResult } from '../../core/chat-adapter.js';
 import type { Reply } from '../../core/reply.js';
 import type { Actor } from '../../core/services.js';
-import { renderText } from './render-text.js';
+import { renderText } from '../render-text.js';
 
 const CONSOLE_ACTOR: Actor = { platform: 'console', userId: 'console', channelId: 'console' };
 

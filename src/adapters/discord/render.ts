@@ -14,7 +14,7 @@ import {
   ComponentType,
 } from 'discord.js';
 import type { Reply, ReplyButton, ReplyTable, Tone } from '../../core/reply.js';
-import { renderTable } from '../console/render-text.js';
+import { renderTable } from '../render-text.js';
 
 /** Discord's documented message and embed limits. */
 export const LIMITS = {

@@ -7,7 +7,7 @@
  */
 import type { types } from '@slack/bolt';
 import type { Reply, ReplyButton, ReplyTable } from '../../core/reply.js';
-import { renderTable } from '../console/render-text.js';
+import { renderTable } from '../render-text.js';
 
 type KnownBlock = types.KnownBlock;
 type Button = types.Button;
