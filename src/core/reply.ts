@@ -69,3 +69,17 @@ export function reply(r: Omit<Reply, 'tone' | 'visibility'> & Partial<Pick<Reply
 export function errorReply(message: string, usage?: string): Reply {
   return reply({ title: 'Sorry', tone: 'warning', summary: message, ...(usage ? { notes: [`Usage: ${usage}`] } : {}) });
 }
+
+/**
+ * The final answer of a reply: the reply itself when it is not pending, else what its `followUp`
+ * resolves to. A failed follow-up becomes `onError(error)` (which may log, or rethrow). The one
+ * place every adapter settles a pending answer.
+ */
+export async function settleReply(r: Reply, onError: (error: unknown) => Reply): Promise<Reply> {
+  if (!r.pending || !r.followUp) return r;
+  try {
+    return await r.followUp();
+  } catch (error) {
+    return onError(error);
+  }
+}

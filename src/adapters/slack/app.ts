@@ -7,9 +7,22 @@
 import { App, type Logger as BoltLogger, HTTPReceiver, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import { type Config, ConfigError } from '../../config.js';
 import type { Logger } from '../../logger.js';
-import type { SlackTuning } from './slack-adapter.js';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
+
+/** Knobs for tests and unusual deployments; the defaults suit production. */
+export interface SlackTuning {
+  /** WebClient retries for failed calls (default 2; tests use 0). */
+  webApiRetries?: number;
+  /** Gap between new messages in one channel (default 1000 ms). */
+  perChannelIntervalMs?: number;
+  /** Retries after a 429 (default 3). */
+  maxRateLimitRetries?: number;
+  /** How long a `users.info` admin answer is trusted (default 5 min). */
+  adminCacheMs?: number;
+  /** Socket Mode reconnects on its own (default true). */
+  autoReconnect?: boolean;
+}
 
 /** Bolt's logger interface over pino. */
 function boltLogger(log: Logger): BoltLogger {

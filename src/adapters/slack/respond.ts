@@ -6,7 +6,7 @@
  */
 import type { App, RespondFn } from '@slack/bolt';
 import type { CommandResult } from '../../commands/dispatch.js';
-import type { Reply, ReplyButton } from '../../core/reply.js';
+import { type Reply, type ReplyButton, settleReply } from '../../core/reply.js';
 import type { Logger } from '../../logger.js';
 import { renderReply, type SlackMessage } from './blocks.js';
 import type { createOutbox } from './outbox.js';
@@ -106,16 +106,13 @@ export function createResponder({ client, outbox, log, now, track }: ResponderDe
   });
 
   const failedReplies = new WeakSet<Reply>();
-  async function finish(r: Reply): Promise<Reply> {
-    if (!r.pending || !r.followUp) return r;
-    try {
-      return await r.followUp();
-    } catch (error) {
+  function finish(r: Reply): Promise<Reply> {
+    return settleReply(r, (error) => {
       log.error({ err: error }, 'follow-up failed');
       const failed = failedLookup();
       failedReplies.add(failed);
       return failed;
-    }
+    });
   }
 
   /** Answers through `response_url`: the result now, then (if pending) the final answer in place. */

@@ -15,27 +15,13 @@ import type { Logger } from '../../logger.js';
 import type { Metrics } from '../../metrics.js';
 import { registerActions } from './actions.js';
 import { createActors } from './actor.js';
-import { createBoltApp, SLACK_EVENTS_PATH } from './app.js';
+import { createBoltApp, SLACK_EVENTS_PATH, type SlackTuning } from './app.js';
 import { registerCommand } from './command.js';
 import { createBoundedSet, createDedupe } from './dedupe.js';
 import { createDeliver } from './deliver.js';
 import { registerMessages } from './messages.js';
 import { createOutbox } from './outbox.js';
 import { createResponder } from './respond.js';
-
-/** Knobs for tests and unusual deployments; the defaults suit production. */
-export interface SlackTuning {
-  /** WebClient retries for failed calls (default 2; tests use 0). */
-  webApiRetries?: number;
-  /** Gap between new messages in one channel (default 1000 ms). */
-  perChannelIntervalMs?: number;
-  /** Retries after a 429 (default 3). */
-  maxRateLimitRetries?: number;
-  /** How long a `users.info` admin answer is trusted (default 5 min). */
-  adminCacheMs?: number;
-  /** Socket Mode reconnects on its own (default true). */
-  autoReconnect?: boolean;
-}
 
 export interface SlackAdapterDeps {
   bot: Bot;
