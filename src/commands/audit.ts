@@ -1,3 +1,4 @@
+import { refreshButton } from '../core/buttons.js';
 import { reply } from '../core/reply.js';
 import { recentAudit } from '../db/queries/audit.js';
 import { StoreUnavailableError } from '../errors.js';
@@ -34,7 +35,7 @@ export const audit = defineCommand({
       ],
       notes: rows.length === 0 ? ['No commands recorded yet.'] : [],
       asOf: services.now(),
-      buttons: [{ action: 'refresh', label: 'Refresh', value: commandText }],
+      buttons: [refreshButton(commandText)],
     });
   },
 });

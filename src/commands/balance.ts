@@ -1,3 +1,4 @@
+import { refreshButton, shareButton } from '../core/buttons.js';
 import { type Reply, type ReplyField, reply } from '../core/reply.js';
 import { formatDays, formatUsd } from '../domain/money.js';
 import { utcDate } from '../domain/periods.js';
@@ -88,10 +89,7 @@ export function renderBalance(state: AccountState, commandText: string): Reply {
     fields,
     notes,
     asOf: c?.asOf ?? state.now,
-    buttons: [
-      { action: 'refresh', label: 'Refresh', value: commandText || 'balance' },
-      { action: 'share', label: 'Share in channel', value: commandText || 'balance' },
-    ],
+    buttons: [refreshButton(commandText || 'balance'), shareButton(commandText || 'balance')],
   });
 }
 

@@ -1,3 +1,4 @@
+import { shareButton } from '../core/buttons.js';
 import { reply } from '../core/reply.js';
 import { formatTokens, formatUsd } from '../domain/money.js';
 import { closestModels, estimateCost } from '../domain/pricing.js';
@@ -70,7 +71,7 @@ export const estimate = defineCommand({
       ],
       notes,
       asOf: at,
-      buttons: [{ action: 'share', label: 'Share in channel', value: commandText }],
+      buttons: [shareButton(commandText)],
     });
   },
 });

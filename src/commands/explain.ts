@@ -1,3 +1,4 @@
+import { shareButton } from '../core/buttons.js';
 import { type Reply, reply } from '../core/reply.js';
 import type { Services } from '../core/services.js';
 import { explainError, type LiveAccount, parseErrorInput } from '../domain/error-catalog.js';
@@ -82,7 +83,7 @@ export const explain = defineCommand({
       fields,
       notes,
       ...(live?.fetchedAt ? { asOf: live.fetchedAt } : {}),
-      buttons: [{ action: 'share', label: 'Share in channel', value: commandText }],
+      buttons: [shareButton(commandText)],
     });
   },
 });

@@ -1,3 +1,4 @@
+import { shareButton } from '../core/buttons.js';
 import { reply } from '../core/reply.js';
 import { formatTokens, formatUsd } from '../domain/money.js';
 import { PERIOD_NAMES, type PeriodName, resolvePeriod } from '../domain/periods.js';
@@ -102,7 +103,7 @@ export const reconcile = defineCommand({
       fields,
       tables,
       notes,
-      buttons: [{ action: 'share', label: 'Share in channel', value: commandText }],
+      buttons: [shareButton(commandText)],
     });
   },
 });

@@ -1,3 +1,4 @@
+import { shareButton } from '../core/buttons.js';
 import { type Reply, type ReplyField, reply } from '../core/reply.js';
 import type { Services } from '../core/services.js';
 import { getCachedGeneration, saveGeneration } from '../db/queries/generations.js';
@@ -112,7 +113,7 @@ export async function renderGeneration(services: Services, g: Generation, comman
     fields,
     notes,
     asOf: new Date(g.createdAt),
-    buttons: [{ action: 'share', label: 'Share in channel', value: commandText }],
+    buttons: [shareButton(commandText)],
   });
 }
 

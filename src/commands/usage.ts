@@ -1,3 +1,4 @@
+import { refreshButton, shareButton } from '../core/buttons.js';
 import { reply } from '../core/reply.js';
 import type { Services } from '../core/services.js';
 import { activityCoverage, usageBreakdown } from '../db/queries/activity.js';
@@ -165,10 +166,7 @@ export const usage = defineCommand({
       ],
       notes,
       asOf: now,
-      buttons: [
-        { action: 'refresh', label: 'Refresh', value: commandText },
-        { action: 'share', label: 'Share in channel', value: commandText },
-      ],
+      buttons: [refreshButton(commandText), shareButton(commandText)],
     });
   },
 });
@@ -199,9 +197,6 @@ async function todayByKey(services: Services, commandText: string, windowLabel: 
       "OpenRouter publishes per-model activity only for completed UTC days, so today is shown per key (from each key's usage_daily). Keys deleted today are missing.",
     ],
     asOf: services.now(),
-    buttons: [
-      { action: 'refresh', label: 'Refresh', value: commandText },
-      { action: 'share', label: 'Share in channel', value: commandText },
-    ],
+    buttons: [refreshButton(commandText), shareButton(commandText)],
   });
 }

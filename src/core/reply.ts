@@ -4,6 +4,7 @@
  * echoed back can never ping anyone.
  * @module
  */
+import type { ButtonAction } from './buttons.js';
 
 export type Tone = 'neutral' | 'good' | 'warning' | 'danger';
 
@@ -34,7 +35,7 @@ export interface ReplyImage {
 
 /** A button; `value` is what comes back when it is pressed (e.g. the command text to refresh). */
 export interface ReplyButton {
-  action: 'share' | 'refresh' | 'alert-ack' | 'alert-snooze';
+  action: ButtonAction;
   label: string;
   value: string;
 }

@@ -5,6 +5,7 @@
  */
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { Bot } from '../../commands/dispatch.js';
+import { PRESS_BUTTONS, REFRESH, SHARE } from '../../core/buttons.js';
 import type { Logger } from '../../logger.js';
 import type { SlackActors } from './actor.js';
 import { platformError } from './app.js';
@@ -20,7 +21,7 @@ export interface ActionDeps {
 }
 
 export function registerActions(app: App, { bot, log, events, actors, responder }: ActionDeps): void {
-  app.action<BlockAction<ButtonAction>>('share', async ({ ack, body, action, respond }) => {
+  app.action<BlockAction<ButtonAction>>(SHARE.action, async ({ ack, body, action, respond }) => {
     await ack();
     events.inc({ kind: 'share', outcome: 'processed' });
     let parsed: { id?: string; text?: string } = {};
@@ -65,7 +66,7 @@ export function registerActions(app: App, { bot, log, events, actors, responder 
     );
   });
 
-  app.action<BlockAction<ButtonAction>>('refresh', async ({ ack, body, action, respond }) => {
+  app.action<BlockAction<ButtonAction>>(REFRESH.action, async ({ ack, body, action, respond }) => {
     await ack();
     events.inc({ kind: 'refresh', outcome: 'processed' });
     const text = action.value ?? '';
@@ -79,7 +80,8 @@ export function registerActions(app: App, { bot, log, events, actors, responder 
     await respond({ replace_original: true, ...responder.renderPublic(final) });
   });
 
-  for (const id of ['alert-ack', 'alert-snooze'] as const) {
+  // One listener per declared press button (core/buttons.ts), answered by the core's handler.
+  for (const { action: id } of PRESS_BUTTONS) {
     app.action<BlockAction<ButtonAction>>(id, async ({ ack, body, action, respond }) => {
       await ack();
       events.inc({ kind: id, outcome: 'processed' });

@@ -6,6 +6,7 @@
  */
 import type { App, RespondFn } from '@slack/bolt';
 import type { CommandResult } from '../../commands/dispatch.js';
+import { shareButton } from '../../core/buttons.js';
 import { type Reply, type ReplyButton, settleReply } from '../../core/reply.js';
 import type { Logger } from '../../logger.js';
 import { renderReply, type SlackMessage } from './blocks.js';
@@ -52,7 +53,7 @@ export function createResponder({ client, outbox, log, now, track }: ResponderDe
     const r = result.reply;
     const buttons: ReplyButton[] = [...(r.buttons ?? [])];
     if (result.outcome === 'ok' && !r.pending && !buttons.some((b) => b.action === 'share')) {
-      buttons.unshift({ action: 'share', label: 'Share in channel', value: commandText });
+      buttons.unshift(shareButton(commandText));
     }
     const shareId = r.pending || result.outcome !== 'ok' ? undefined : keepForShare(r);
     return renderReply(
