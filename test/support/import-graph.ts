@@ -16,6 +16,8 @@ export interface Edge {
   /** The resolved repository-relative file for a relative specifier, else the bare package name. */
   to: string;
   dynamic: boolean;
+  /** `import type …` / `export type … from`: erased at runtime. */
+  typeOnly: boolean;
 }
 
 /** Reads every non-test `.ts` file under `dir` (repository-relative). */
@@ -38,15 +40,15 @@ function stripComments(text: string): string {
   return text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
 }
 
-const STATIC = /(?:^|[;\s])(?:import|export)\s+(?:type\s+)?(?:[\w*{}\s,$]+?\s+from\s+)?(['"])([^'"]+)\1/g;
+const STATIC = /(?:^|[;\s])(?:import|export)\s+(type\s+)?(?:[\w*{}\s,$]+?\s+from\s+)?(['"])([^'"]+)\2/g;
 const DYNAMIC = /\bimport\(\s*(['"`])([^'"`]+)\1\s*\)/g;
 
 /** The module specifiers a file names, each marked dynamic (`import('x')`) or not. */
-export function specifiers(text: string): { spec: string; dynamic: boolean }[] {
+export function specifiers(text: string): { spec: string; dynamic: boolean; typeOnly: boolean }[] {
   const code = stripComments(text);
   return [
-    ...[...code.matchAll(STATIC)].map((m) => ({ spec: m[2] ?? '', dynamic: false })),
-    ...[...code.matchAll(DYNAMIC)].map((m) => ({ spec: m[2] ?? '', dynamic: true })),
+    ...[...code.matchAll(STATIC)].map((m) => ({ spec: m[3] ?? '', dynamic: false, typeOnly: m[1] !== undefined })),
+    ...[...code.matchAll(DYNAMIC)].map((m) => ({ spec: m[2] ?? '', dynamic: true, typeOnly: false })),
   ];
 }
 
@@ -54,11 +56,11 @@ export function specifiers(text: string): { spec: string; dynamic: boolean }[] {
 export function importEdges(sources: SourceSet): Edge[] {
   const edges: Edge[] = [];
   for (const [from, text] of sources) {
-    for (const { spec, dynamic } of specifiers(text)) {
+    for (const { spec, dynamic, typeOnly } of specifiers(text)) {
       const to = spec.startsWith('.')
         ? posix.normalize(posix.join(posix.dirname(from), spec)).replace(/\.js$/, '.ts')
         : spec;
-      edges.push({ from, to, dynamic });
+      edges.push({ from, to, dynamic, typeOnly });
     }
   }
   return edges;
@@ -90,6 +92,9 @@ export function boundaryViolations(sources: SourceSet): string[] {
     if (adapter && !ENTRY.test(e.from) && !e.from.startsWith(`src/adapters/${adapter}/`))
       out.push(`${e.from} ${how} the ${adapter} adapter (${e.to})`);
     if (CORE_FOLDERS.test(e.from) && PLATFORM_SDK.test(e.to)) out.push(`${e.from} ${how} ${e.to}`);
+    // The ground floor runs nothing of ours: outside src/core it may only name types.
+    if (e.from.startsWith('src/core/') && e.to.startsWith('src/') && !e.to.startsWith('src/core/') && !e.typeOnly)
+      out.push(`${e.from} ${how} ${e.to} (src/core may only import types from outside src/core)`);
     if (e.to.startsWith('src/')) {
       const [a, b] = [layerOf(e.from), layerOf(e.to)];
       if (a >= 0 && b >= 0 && b < a) out.push(`${e.from} ${how} upward into ${e.to}`);
