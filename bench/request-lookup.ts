@@ -5,8 +5,9 @@
  * `/models` list for the estimate, render, audit row). The generations table holds 100,000 rows.
  * @module
  */
-import type { Actor } from '../src/commands/command.js';
+
 import { loadConfig } from '../src/config.js';
+import type { Actor } from '../src/core/services.js';
 import { getCachedGeneration } from '../src/db/queries/generations.js';
 import { createLogger } from '../src/logger.js';
 import { buildCore } from '../src/main.js';

@@ -1,18 +1,16 @@
 #!/usr/bin/env node
 /**
- * The `credits-bot` command line (contract §4). Each subcommand builds what it needs through
- * main.ts and exits with 0 (done), 1 (could not do it) or 2 (did not understand the input).
+ * The `credits-bot` command line (contract §4): a thin argument switch. Each subcommand lives in
+ * `src/cli/`, builds what it needs through main.ts and exits with 0 (done), 1 (could not do it) or 2 (did not understand the input).
  * @module
  */
 import { parseArgs } from 'node:util';
-import { askOnce } from './adapters/console/console-adapter.js';
-import { type Config, ConfigError, configSecrets, loadConfig } from './config.js';
-import { migrate } from './db/migrate.js';
+import { ask } from './cli/ask.js';
+import { config, fail } from './cli/common.js';
+import { runMigrate } from './cli/migrate.js';
+import { runService } from './cli/service.js';
+import { runSync } from './cli/sync.js';
 import { MissingKeyError } from './errors.js';
-import { syncOnce } from './jobs/sync.js';
-import { createLogger } from './logger.js';
-import { buildCore, type Core, startService } from './main.js';
-import { openDb, waitForStore } from './store.js';
 
 const HELP = `credits-bot: OpenRouter credits in Slack, Discord and the terminal
 
@@ -28,94 +26,6 @@ Usage:
   credits-bot discord register        register the /credits slash command
   credits-bot discord invite          print the invite URL for the Discord bot
 `;
-
-function fail(message: string, code = 1): never {
-  process.stderr.write(`${message}\n`);
-  process.exit(code);
-}
-
-function config(): Config {
-  try {
-    return loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) fail(error.message);
-    throw error;
-  }
-}
-
-function withStore(core: Core, ms = 15_000): Promise<boolean> {
-  return waitForStore(core.store, ms);
-}
-
-async function ask(text: string | undefined): Promise<number> {
-  if (text === undefined) fail('Usage: credits-bot ask "<text>", e.g. credits-bot ask "balance"', 2);
-  const cfg = config();
-  const quiet = createLogger({ level: cfg.logLevel === 'info' ? 'warn' : cfg.logLevel, secrets: configSecrets(cfg) });
-  const core = buildCore(cfg, { log: quiet });
-  await withStore(core, 5_000);
-  try {
-    const { result, output } = await askOnce(core.bot, text);
-    process.stdout.write(`${output}\n`);
-    if (result.invalidInput) return 2;
-    return result.outcome === 'ok' ? 0 : 1;
-  } finally {
-    await core.store.close();
-  }
-}
-
-async function runMigrate(): Promise<number> {
-  const cfg = config();
-  const core = buildCore(cfg);
-  const handle = await openDb(cfg, core.log);
-  await migrate(handle);
-  await handle.close();
-  process.stdout.write(`Migrations applied (${handle.kind}).\n`);
-  return 0;
-}
-
-async function runSync(): Promise<number> {
-  const core = buildCore(config());
-  if (!(await withStore(core))) fail(`The store is unavailable: ${core.store.problem() ?? 'unknown'}`);
-  try {
-    const summary = await syncOnce({
-      db: core.store.get().db,
-      openrouter: core.openrouter,
-      now: () => new Date(),
-      logger: core.log,
-    });
-    process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
-    return summary.errors.length === 0 ? 0 : 1;
-  } finally {
-    await core.store.close();
-  }
-}
-
-async function runService(): Promise<void> {
-  const cfg = config();
-  const chat = Boolean(cfg.slack.botToken || cfg.discord.token);
-  const interactive = !chat && process.stdin.isTTY;
-  const service = await startService(
-    cfg,
-    interactive
-      ? {
-          console: { input: process.stdin, output: process.stdout, banner: 'credits-bot console. Type help, or exit.' },
-        }
-      : {},
-  );
-  const shutdown = (signal: string) => {
-    service.core.log.info({ signal }, 'signal received');
-    const timer = setTimeout(() => process.exit(1), 25_000);
-    timer.unref();
-    service.stop().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
-  const consoleAdapter = service.adapters.get('console') as { closed?: Promise<void> } | undefined;
-  if (consoleAdapter?.closed) consoleAdapter.closed.then(() => shutdown('console closed'));
-}
 
 async function main(argv: string[]): Promise<number | undefined> {
   const [command, ...rest] = argv;
@@ -144,7 +54,7 @@ async function main(argv: string[]): Promise<number | undefined> {
       const at = values.at ? new Date(values.at) : new Date();
       if (Number.isNaN(at.getTime()))
         fail(`--at must be an ISO time such as 2026-11-30T09:00:00Z, not "${values.at}"`, 2);
-      const { runDigestCli } = await import('./jobs/digest-run.js');
+      const { runDigestCli } = await import('./cli/digest.js');
       return runDigestCli(config(), at);
     }
     case 'reconcile': {
@@ -155,11 +65,11 @@ async function main(argv: string[]): Promise<number | undefined> {
       });
       const file = positionals[0];
       if (!file) fail('Usage: credits-bot reconcile <file.jsonl|file.csv> [--all] [--out file.csv]', 2);
-      const { runReconcileCli } = await import('./reconcile/run-reconcile.js');
+      const { runReconcileCli } = await import('./cli/reconcile.js');
       return runReconcileCli(config(), file, { all: values.all ?? false, ...(values.out ? { out: values.out } : {}) });
     }
     case 'discord': {
-      const { runDiscordCli } = await import('./adapters/discord/register.js');
+      const { runDiscordCli } = await import('./cli/discord.js');
       return runDiscordCli(config(), rest[0]);
     }
     case 'help':

@@ -3,15 +3,17 @@
  * scheduler → graceful stop. The only place that builds things.
  * @module
  */
-import type { ChatAdapter } from './adapters/adapter.js';
+
 import { createConsoleAdapter } from './adapters/console/console-adapter.js';
 import { createDiscordAdapter } from './adapters/discord/discord-adapter.js';
 import { createSlackAdapter } from './adapters/slack/slack-adapter.js';
 import { autocomplete } from './commands/autocomplete.js';
-import type { Platform, Services } from './commands/command.js';
 import { type Bot, createBot } from './commands/dispatch.js';
 import { buttons, commands } from './commands/index.js';
 import { type Config, configSecrets } from './config.js';
+import type { ChatAdapter } from './core/chat-adapter.js';
+import type { Platform, Services } from './core/services.js';
+import { createManagedStore, type ManagedStore } from './db/managed-store.js';
 import { markProcessed } from './db/queries/processed-events.js';
 import { listSyncState } from './db/queries/sync-state.js';
 import { registerHealthRoutes } from './http/health.js';
@@ -23,7 +25,6 @@ import { createMetrics, type Metrics } from './metrics.js';
 import { createOpenRouterClient } from './openrouter/client.js';
 import type { OpenRouterClient } from './openrouter/types.js';
 import { createEnrichWorker, type EnrichWorker } from './reconcile/enrich.js';
-import { createManagedStore, type ManagedStore } from './store.js';
 
 export interface Core {
   config: Config;
@@ -68,26 +69,14 @@ export function buildCore(config: Config, opts: CoreOptions = {}): Core {
   return { config, log, metrics, openrouter, store, services, bot };
 }
 
-export interface RunningService {
-  core: Core;
-  http: HttpServer;
-  url: string;
-  adapters: Map<Platform, ChatAdapter>;
-  stop(): Promise<void>;
-}
-
-/** Starts the whole service; resolves once the HTTP server listens (the store may still be connecting). */
-export async function startService(
-  config: Config,
-  opts: CoreOptions & {
-    console?: { input: NodeJS.ReadableStream; output: NodeJS.WritableStream; banner?: string };
-  } = {},
-): Promise<RunningService> {
-  const core = buildCore(config, opts);
-  const { log, metrics, store, services, bot } = core;
-  const http = createHttpServer({ host: config.host, port: config.port, log: log.child({ component: 'http' }) });
+/**
+ * The chat adapters whose token is set, wired the same way for the service and every CLI path that
+ * posts (`digest run`): processed-event dedupe for Slack, autocomplete for Discord. The Slack adapter
+ * registers its routes on `http`; the caller decides whether that server ever listens.
+ */
+export function buildAdapters(core: Core, http: HttpServer): Map<Platform, ChatAdapter> {
+  const { config, log, metrics, store, services, bot } = core;
   const adapters = new Map<Platform, ChatAdapter>();
-
   if (config.slack.botToken) {
     adapters.set(
       'slack',
@@ -112,6 +101,28 @@ export async function startService(
       }),
     );
   }
+  return adapters;
+}
+
+export interface RunningService {
+  core: Core;
+  http: HttpServer;
+  url: string;
+  adapters: Map<Platform, ChatAdapter>;
+  stop(): Promise<void>;
+}
+
+/** Starts the whole service; resolves once the HTTP server listens (the store may still be connecting). */
+export async function startService(
+  config: Config,
+  opts: CoreOptions & {
+    console?: { input: NodeJS.ReadableStream; output: NodeJS.WritableStream; banner?: string };
+  } = {},
+): Promise<RunningService> {
+  const core = buildCore(config, opts);
+  const { log, metrics, store, services, bot } = core;
+  const http = createHttpServer({ host: config.host, port: config.port, log: log.child({ component: 'http' }) });
+  const adapters = buildAdapters(core, http);
   registerHealthRoutes(http, {
     metrics,
     syncLag: async () => {

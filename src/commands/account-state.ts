@@ -5,6 +5,7 @@
  * @module
  */
 
+import type { Services } from '../core/services.js';
 import { activityCoverage, spendByDay, upsertActivity } from '../db/queries/activity.js';
 import {
   creditSnapshotAtOrBefore,
@@ -18,7 +19,6 @@ import { utcDate } from '../domain/periods.js';
 import { burnRate, runway } from '../domain/runway.js';
 import { MissingKeyError, OpenRouterError } from '../errors.js';
 import type { CurrentKey } from '../openrouter/types.js';
-import type { Services } from './command.js';
 
 const DAY_MS = 86_400_000;
 /** A balance command stores a reading only when the newest is older than this (or differs). */

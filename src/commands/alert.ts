@@ -3,6 +3,8 @@
  * channel, and the Acknowledge / Snooze 24 h buttons of a fired alert. Changing rules needs an admin.
  * @module
  */
+import { type Reply, reply } from '../core/reply.js';
+import type { Actor, Services } from '../core/services.js';
 import {
   acknowledge,
   deleteRules,
@@ -15,10 +17,9 @@ import {
 import { ALERT_KINDS, type AlertKind } from '../db/schema.js';
 import { describeRule, parseAlertButtonValue } from '../digest/alert-message.js';
 import { UserError } from '../errors.js';
-import { type Actor, defineCommand, type Services } from './command.js';
+import { defineCommand } from './command.js';
 import { channelOf } from './digest.js';
 import type { ButtonHandler } from './dispatch.js';
-import { type Reply, reply } from './reply.js';
 
 const USAGE =
   'alert below <usd> | alert runway <days> | alert spike [factor] | alert list | alert off [below|runway|spike]';

@@ -1,7 +1,8 @@
+import { refreshButton } from '../core/buttons.js';
+import { reply } from '../core/reply.js';
 import { recentAudit } from '../db/queries/audit.js';
 import { StoreUnavailableError } from '../errors.js';
 import { defineCommand } from './command.js';
-import { reply } from './reply.js';
 
 /** `audit [n]`: the most recent audit rows, for admins. */
 export const audit = defineCommand({
@@ -34,7 +35,7 @@ export const audit = defineCommand({
       ],
       notes: rows.length === 0 ? ['No commands recorded yet.'] : [],
       asOf: services.now(),
-      buttons: [{ action: 'refresh', label: 'Refresh', value: commandText }],
+      buttons: [refreshButton(commandText)],
     });
   },
 });

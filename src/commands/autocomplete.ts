@@ -2,7 +2,7 @@
  * Suggestions for typed options (Discord autocomplete): model ids from live `/models`, IANA zones.
  * @module
  */
-import type { Services } from './command.js';
+import type { Services } from '../core/services.js';
 
 const MAX_CHOICES = 25;
 let zones: string[] | undefined;

@@ -1,9 +1,10 @@
+import { refreshButton, shareButton } from '../core/buttons.js';
+import { type Reply, type ReplyField, reply } from '../core/reply.js';
 import { formatDays, formatUsd } from '../domain/money.js';
 import { utcDate } from '../domain/periods.js';
 import { MissingKeyError } from '../errors.js';
 import { type AccountState, readAccountState } from './account-state.js';
 import { defineCommand } from './command.js';
-import { type Reply, type ReplyField, reply } from './reply.js';
 
 function keyFields(state: AccountState): ReplyField[] {
   const key = state.key;
@@ -88,10 +89,7 @@ export function renderBalance(state: AccountState, commandText: string): Reply {
     fields,
     notes,
     asOf: c?.asOf ?? state.now,
-    buttons: [
-      { action: 'refresh', label: 'Refresh', value: commandText || 'balance' },
-      { action: 'share', label: 'Share in channel', value: commandText || 'balance' },
-    ],
+    buttons: [refreshButton(commandText || 'balance'), shareButton(commandText || 'balance')],
   });
 }
 

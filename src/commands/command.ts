@@ -3,14 +3,8 @@
  * Discord `/credits` subcommand JSON and the help text, and give the handler typed arguments.
  * @module
  */
-import type { Config } from '../config.js';
-import type { DbHandle } from '../db/client.js';
-import type { Logger } from '../logger.js';
-import type { Metrics } from '../metrics.js';
-import type { OpenRouterClient } from '../openrouter/types.js';
-import type { Reply } from './reply.js';
-
-export type Platform = 'slack' | 'discord' | 'console';
+import type { Reply } from '../core/reply.js';
+import type { Actor, Services } from '../core/services.js';
 
 export type OptionKind = 'string' | 'integer' | 'number' | 'choice' | 'text';
 
@@ -45,37 +39,6 @@ type OptionalKeys<O> = Exclude<keyof O, RequiredKeys<O>>;
 export type ArgsOf<O extends Record<string, OptionSpec>> = { [K in RequiredKeys<O>]: ValueOf<O[K]> } & {
   [K in OptionalKeys<O>]?: ValueOf<O[K]>;
 };
-
-/** Who is asking, and where. */
-export interface Actor {
-  platform: Platform;
-  userId: string;
-  displayName?: string;
-  /** Slack team id, Discord guild id; absent in DMs and on the console. */
-  workspaceId?: string;
-  channelId?: string;
-  /** Platform admin check (Slack admin/owner, Discord Manage Server); adapters provide it. */
-  isPlatformAdmin?: () => Promise<boolean>;
-}
-
-/** Everything a handler may use; built once by main.ts. */
-export interface Services {
-  config: Config;
-  openrouter: OpenRouterClient;
-  /** The store; `store.available()` is false while Postgres is unreachable. */
-  store: Store;
-  log: Logger;
-  metrics: Metrics;
-  now: () => Date;
-  /** Waits between `/generation` polls while a request is pending (default: about a minute in all). */
-  pollDelaysMs?: readonly number[];
-}
-
-export interface Store {
-  available(): boolean;
-  /** The handle, or throws StoreUnavailableError. */
-  get(): DbHandle;
-}
 
 export interface Context<A> {
   args: A;

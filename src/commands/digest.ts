@@ -4,6 +4,9 @@
  * complete window now and records nothing.
  * @module
  */
+
+import { type Reply, reply } from '../core/reply.js';
+import type { Actor, Services } from '../core/services.js';
 import {
   type Channel,
   deactivateSubscription,
@@ -16,8 +19,7 @@ import { loadDigestInputs, rowsOnDay } from '../digest/queries.js';
 import { isValidTimeZone, nextDue, parseTime } from '../domain/digest-window.js';
 import { UserError } from '../errors.js';
 import { syncOnce } from '../jobs/sync.js';
-import { type Actor, defineCommand, type Services } from './command.js';
-import { type Reply, reply } from './reply.js';
+import { defineCommand } from './command.js';
 
 const USAGE = 'digest subscribe [weekday] [HH:MM] [IANA zone] | digest unsubscribe | digest list | digest preview';
 const ACTIONS = ['subscribe', 'unsubscribe', 'list', 'preview'] as const;

@@ -1,14 +1,15 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.js';
+import { reply } from '../core/reply.js';
+import type { Actor, Services } from '../core/services.js';
 import { StoreUnavailableError, UserError } from '../errors.js';
 import { createLogger } from '../logger.js';
 import { createMetrics } from '../metrics.js';
 import type { OpenRouterClient } from '../openrouter/types.js';
-import { type Actor, defineCommand, type Services } from './command.js';
+import { defineCommand } from './command.js';
 import { createBot } from './dispatch.js';
 import { help } from './help.js';
-import { reply } from './reply.js';
 
 function capture() {
   const lines: string[] = [];

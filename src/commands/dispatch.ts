@@ -5,13 +5,14 @@
  */
 
 import { configSecrets } from '../config.js';
+import { errorReply, type Reply } from '../core/reply.js';
+import type { Actor, Services } from '../core/services.js';
 import { insertAudit } from '../db/queries/audit.js';
 import { findGenerationIds } from '../domain/generation-id.js';
 import { MissingKeyError, OpenRouterError, StoreUnavailableError, UserError } from '../errors.js';
 import { maskSecrets } from '../secrets.js';
-import { type Actor, type AnyCommand, defineCommand, type Services } from './command.js';
+import { type AnyCommand, defineCommand } from './command.js';
 import { parseCommandText, quote, validateArgs } from './grammar.js';
-import { errorReply, type Reply } from './reply.js';
 
 export type Outcome = 'ok' | 'user_error' | 'denied' | 'rate_limited' | 'error';
 

@@ -1,8 +1,9 @@
+import { shareButton } from '../core/buttons.js';
+import { reply } from '../core/reply.js';
 import { formatTokens, formatUsd } from '../domain/money.js';
 import { closestModels, estimateCost } from '../domain/pricing.js';
 import { UserError } from '../errors.js';
 import { defineCommand } from './command.js';
-import { reply } from './reply.js';
 
 const USAGE = 'estimate <model> <tokens in> <tokens out>   e.g. estimate openai/gpt-4.1 12000 800';
 const MAX_TOKENS = 100_000_000;
@@ -70,7 +71,7 @@ export const estimate = defineCommand({
       ],
       notes,
       asOf: at,
-      buttons: [{ action: 'share', label: 'Share in channel', value: commandText }],
+      buttons: [shareButton(commandText)],
     });
   },
 });

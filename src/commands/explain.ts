@@ -1,7 +1,9 @@
+import { shareButton } from '../core/buttons.js';
+import { type Reply, reply } from '../core/reply.js';
+import type { Services } from '../core/services.js';
 import { explainError, type LiveAccount, parseErrorInput } from '../domain/explain-error/index.js';
 import { OpenRouterError, UserError } from '../errors.js';
-import { defineCommand, type Services } from './command.js';
-import { type Reply, reply } from './reply.js';
+import { defineCommand } from './command.js';
 
 const USAGE = 'explain <status code | error JSON | error text>   e.g. explain 402';
 /** Statuses whose explanation depends on the live account (credits, key limit, free tier). */
@@ -81,7 +83,7 @@ export const explain = defineCommand({
       fields,
       notes,
       ...(live?.fetchedAt ? { asOf: live.fetchedAt } : {}),
-      buttons: [{ action: 'share', label: 'Share in channel', value: commandText }],
+      buttons: [shareButton(commandText)],
     });
   },
 });

@@ -1,5 +1,5 @@
+import { reply } from '../core/reply.js';
 import { defineCommand } from './command.js';
-import { reply } from './reply.js';
 
 /** `help [command]`: generated from the command declarations. */
 export const help = defineCommand({

@@ -1,10 +1,11 @@
+import { shareButton } from '../core/buttons.js';
+import { reply } from '../core/reply.js';
 import { formatTokens, formatUsd } from '../domain/money.js';
 import { PERIOD_NAMES, type PeriodName, resolvePeriod } from '../domain/periods.js';
 import { StoreUnavailableError } from '../errors.js';
 import type { Finding, ReportRow } from '../reconcile/report/index.js';
 import { buildReport } from '../reconcile/run-reconcile.js';
 import { defineCommand } from './command.js';
-import { reply } from './reply.js';
 
 const SHOWN = 5;
 
@@ -102,7 +103,7 @@ export const reconcile = defineCommand({
       fields,
       tables,
       notes,
-      buttons: [{ action: 'share', label: 'Share in channel', value: commandText }],
+      buttons: [shareButton(commandText)],
     });
   },
 });

@@ -1,3 +1,6 @@
+import { shareButton } from '../core/buttons.js';
+import { type Reply, type ReplyField, reply } from '../core/reply.js';
+import type { Services } from '../core/services.js';
 import { getCachedGeneration, saveGeneration } from '../db/queries/generations.js';
 import { validateGenerationId } from '../domain/generation-id.js';
 import { formatTokens, formatUsd } from '../domain/money.js';
@@ -5,8 +8,7 @@ import { compareEstimate, estimateCost } from '../domain/pricing.js';
 import { UserError } from '../errors.js';
 import { pollGeneration } from '../openrouter/poll-generation.js';
 import type { Generation } from '../openrouter/types.js';
-import { defineCommand, type Services } from './command.js';
-import { type Reply, type ReplyField, reply } from './reply.js';
+import { defineCommand } from './command.js';
 
 const USAGE = 'request <gen-id>   (or paste a gen-… id)';
 
@@ -111,7 +113,7 @@ export async function renderGeneration(services: Services, g: Generation, comman
     fields,
     notes,
     asOf: new Date(g.createdAt),
-    buttons: [{ action: 'share', label: 'Share in channel', value: commandText }],
+    buttons: [shareButton(commandText)],
   });
 }
 

@@ -1,11 +1,13 @@
+import { refreshButton, shareButton } from '../core/buttons.js';
+import { reply } from '../core/reply.js';
+import type { Services } from '../core/services.js';
 import { activityCoverage, usageBreakdown } from '../db/queries/activity.js';
 import { keyNames } from '../db/queries/keys.js';
 import { formatChange, formatPercent, formatTokens, formatUsd } from '../domain/money.js';
 import { PERIOD_NAMES, type PeriodName, previousWindow, resolvePeriod, utcDate, utcDays } from '../domain/periods.js';
 import { MissingKeyError, StoreUnavailableError } from '../errors.js';
 import { syncOnce } from '../jobs/sync.js';
-import { defineCommand, type Services } from './command.js';
-import { reply } from './reply.js';
+import { defineCommand } from './command.js';
 
 const TOP = 10;
 const GROUPS = ['model', 'key', 'provider'] as const;
@@ -164,10 +166,7 @@ export const usage = defineCommand({
       ],
       notes,
       asOf: now,
-      buttons: [
-        { action: 'refresh', label: 'Refresh', value: commandText },
-        { action: 'share', label: 'Share in channel', value: commandText },
-      ],
+      buttons: [refreshButton(commandText), shareButton(commandText)],
     });
   },
 });
@@ -198,9 +197,6 @@ async function todayByKey(services: Services, commandText: string, windowLabel: 
       "OpenRouter publishes per-model activity only for completed UTC days, so today is shown per key (from each key's usage_daily). Keys deleted today are missing.",
     ],
     asOf: services.now(),
-    buttons: [
-      { action: 'refresh', label: 'Refresh', value: commandText },
-      { action: 'share', label: 'Share in channel', value: commandText },
-    ],
+    buttons: [refreshButton(commandText), shareButton(commandText)],
   });
 }

@@ -3,7 +3,9 @@
  * short reply shown after either button.
  * @module
  */
-import type { Reply, ReplyField } from '../commands/reply.js';
+
+import { ALERT_ACK, ALERT_SNOOZE, button } from '../core/buttons.js';
+import type { Reply, ReplyField } from '../core/reply.js';
 import type { AlertRule } from '../db/queries/alerts.js';
 import type { AlertKind } from '../db/schema.js';
 import { formatDays, formatUsd } from '../domain/money.js';
@@ -76,9 +78,6 @@ export function alertMessage(p: {
     asOf: r.asOf,
     footer: `Alert: ${describeRule(rule.kind, rule.threshold)} · /credits alert list`,
     visibility: 'public',
-    buttons: [
-      { action: 'alert-ack', label: 'Acknowledge', value },
-      { action: 'alert-snooze', label: 'Snooze 24 h', value },
-    ],
+    buttons: [button(ALERT_ACK, value), button(ALERT_SNOOZE, value)],
   };
 }

@@ -3,7 +3,7 @@
  * into Block Kit or an embed; the chart is uploaded (Slack) or attached (Discord).
  * @module
  */
-import type { Reply, ReplyField, ReplyTable } from '../commands/reply.js';
+import type { Reply, ReplyField, ReplyTable } from '../core/reply.js';
 import { formatChange, formatDays, formatTokens, formatUsd } from '../domain/money.js';
 import { type Chart, renderSpendChart } from './chart.js';
 import { addDays, type DigestFigures } from './figures.js';

@@ -8,7 +8,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { createGunzip, createInflate } from 'node:zlib';
-import type { Services } from '../commands/command.js';
+import type { Services } from '../core/services.js';
 import type { Logger } from '../logger.js';
 import { parseOtlpTraces } from '../reconcile/otlp.js';
 import { type LineResult, type LogRecord, parseCsv, parseJsonLines } from '../reconcile/parse-logs.js';

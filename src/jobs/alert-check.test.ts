@@ -6,12 +6,12 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { testDb } from '../../test/support/db.js';
-import type { ChatAdapter, PostOptions, PostResult, PostTarget } from '../adapters/adapter.js';
 import { alert, alertButtons } from '../commands/alert.js';
-import type { Actor, Platform, Services } from '../commands/command.js';
 import { createBot } from '../commands/dispatch.js';
-import type { Reply } from '../commands/reply.js';
 import { loadConfig } from '../config.js';
+import type { ChatAdapter, PostOptions, PostResult, PostTarget } from '../core/chat-adapter.js';
+import type { Reply } from '../core/reply.js';
+import type { Actor, Platform, Services } from '../core/services.js';
 import { createDb, type DbHandle } from '../db/client.js';
 import { upsertActivity } from '../db/queries/activity.js';
 import { insertCreditSnapshot } from '../db/queries/credits.js';

@@ -5,9 +5,9 @@
  * invisible. A rule re-arms when its condition clears (with hysteresis, see `evaluateAlert`).
  * @module
  */
-import type { ChatAdapter } from '../adapters/adapter.js';
-import type { Platform, Services } from '../commands/command.js';
-import type { Reply } from '../commands/reply.js';
+import type { ChatAdapter } from '../core/chat-adapter.js';
+import type { Reply } from '../core/reply.js';
+import type { Platform, Services } from '../core/services.js';
 import { spendByDay } from '../db/queries/activity.js';
 import {
   type AlertRule,

@@ -5,10 +5,10 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { testDb } from '../../test/support/db.js';
-import type { ChatAdapter, PostOptions, PostResult, PostTarget } from '../adapters/adapter.js';
-import type { Platform, Services } from '../commands/command.js';
-import type { Reply } from '../commands/reply.js';
 import { loadConfig } from '../config.js';
+import type { ChatAdapter, PostOptions, PostResult, PostTarget } from '../core/chat-adapter.js';
+import type { Reply } from '../core/reply.js';
+import type { Platform, Services } from '../core/services.js';
 import { createDb, type DbHandle } from '../db/client.js';
 import { upsertActivity } from '../db/queries/activity.js';
 import { insertCreditSnapshot } from '../db/queries/credits.js';

@@ -7,9 +7,9 @@
  * Each subscription is isolated: a failure is logged, recorded and retried with backoff.
  * @module
  */
-import type { ChatAdapter, PostResult } from '../adapters/adapter.js';
-import type { Platform, Services } from '../commands/command.js';
-import type { Config } from '../config.js';
+
+import type { ChatAdapter, PostResult } from '../core/chat-adapter.js';
+import type { Platform, Services } from '../core/services.js';
 import { claimDelivery, type Delivery, markFailed, markSent, markSkipped } from '../db/queries/digest-deliveries.js';
 import { activeSubscriptions, type Subscription } from '../db/queries/subscriptions.js';
 import { renderDigest } from '../digest/build-digest.js';
@@ -227,51 +227,3 @@ export async function runDueDigests(opts: RunDigestsOptions): Promise<DigestRunS
 }
 
 /** `credits-bot digest run [--at]`: builds the core and the configured adapters, runs once, exits 0/1. */
-export async function runDigestCli(config: Config, at: Date): Promise<number> {
-  const { buildCore } = await import('../main.js');
-  const { createHttpServer } = await import('../http/server.js');
-  const core = buildCore(config);
-  const timeout = new Promise<false>((resolve) => setTimeout(() => resolve(false), 15_000).unref());
-  if (!(await Promise.race([core.store.connected().then(() => true), timeout]))) {
-    process.stderr.write(`The store is unavailable: ${core.store.problem() ?? 'unknown'}\n`);
-    return 1;
-  }
-  const adapters = new Map<Platform, ChatAdapter>();
-  try {
-    if (config.slack.botToken) {
-      const { createSlackAdapter } = await import('../adapters/slack/slack-adapter.js');
-      const http = createHttpServer({ host: '127.0.0.1', port: 0, log: core.log });
-      adapters.set(
-        'slack',
-        createSlackAdapter(config, {
-          bot: core.bot,
-          log: core.log.child({ adapter: 'slack' }),
-          metrics: core.metrics,
-          http,
-        }),
-      );
-    }
-    if (config.discord.token) {
-      const { createDiscordAdapter } = await import('../adapters/discord/discord-adapter.js');
-      adapters.set(
-        'discord',
-        createDiscordAdapter(config, {
-          bot: core.bot,
-          log: core.log.child({ adapter: 'discord' }),
-          metrics: core.metrics,
-        }),
-      );
-    }
-    for (const adapter of adapters.values()) {
-      await adapter
-        .start()
-        .catch((error: unknown) => core.log.error({ err: error, adapter: adapter.name }, 'adapter failed to start'));
-    }
-    const summary = await runDueDigests({ services: core.services, adapters, at, owner: `cli:${process.pid}` });
-    process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
-    return summary.failed > 0 ? 1 : 0;
-  } finally {
-    await Promise.allSettled([...adapters.values()].map((a) => a.stop()));
-    await core.store.close();
-  }
-}

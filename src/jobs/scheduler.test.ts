@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Services } from '../commands/command.js';
 import { loadConfig } from '../config.js';
+import type { Services } from '../core/services.js';
 import { createLogger } from '../logger.js';
 import { createMetrics } from '../metrics.js';
 import type { OpenRouterClient } from '../openrouter/types.js';

@@ -8,8 +8,8 @@
  */
 import { hostname } from 'node:os';
 import { Cron } from 'croner';
-import type { ChatAdapter } from '../adapters/adapter.js';
-import type { Platform, Services } from '../commands/command.js';
+import type { ChatAdapter } from '../core/chat-adapter.js';
+import type { Platform, Services } from '../core/services.js';
 import { pruneAudit } from '../db/queries/audit.js';
 import type { Logger } from '../logger.js';
 import { type AlertCheckSummary, checkAlerts } from './alert-check.js';

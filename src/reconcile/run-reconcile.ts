@@ -7,7 +7,6 @@ import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
-import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
 import type { OpenRouterClient } from '../openrouter/types.js';
@@ -255,36 +254,5 @@ export async function reconcileFile(
   } catch (error) {
     await csv?.close().catch(() => {});
     throw error;
-  }
-}
-
-/** The CLI entry (`cli.ts`): builds the core, reconciles, prints to stdout, returns the exit code. */
-export async function runReconcileCli(
-  config: Config,
-  file: string,
-  opts: { all: boolean; out?: string },
-): Promise<number> {
-  const { buildCore } = await import('../main.js');
-  const core = buildCore(config);
-  if (!core.openrouter.hasInferenceKey) {
-    process.stderr.write('Reconcile looks each request up on OpenRouter /generation: set OPENROUTER_API_KEY.\n');
-    return 1;
-  }
-  const { waitForStore } = await import('../store.js');
-  const connected = await waitForStore(core.store, 15_000);
-  if (!connected) {
-    process.stderr.write(`The store is unavailable: ${core.store.problem() ?? 'unknown'}\n`);
-    await core.store.close();
-    return 1;
-  }
-  try {
-    const result = await reconcileFile(
-      file,
-      { db: core.store.get().db, openrouter: core.openrouter, log: core.log },
-      { all: opts.all, ...(opts.out ? { out: opts.out } : {}), write: (text) => void process.stdout.write(text) },
-    );
-    return result.exitCode;
-  } finally {
-    await core.store.close();
   }
 }

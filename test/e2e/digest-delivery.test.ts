@@ -7,14 +7,14 @@
  */
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChatAdapter } from '../../src/adapters/adapter.js';
 import { createDiscordAdapter, type DiscordAdapter } from '../../src/adapters/discord/discord-adapter.js';
 import { createSlackAdapter, type SlackAdapter } from '../../src/adapters/slack/slack-adapter.js';
 import { alert, alertButtons } from '../../src/commands/alert.js';
-import type { Actor, Platform, Services } from '../../src/commands/command.js';
 import { digest } from '../../src/commands/digest.js';
 import { createBot } from '../../src/commands/dispatch.js';
 import { loadConfig } from '../../src/config.js';
+import type { ChatAdapter } from '../../src/core/chat-adapter.js';
+import type { Actor, Platform, Services } from '../../src/core/services.js';
 import type { DbHandle } from '../../src/db/client.js';
 import { ALL_TABLES, digestDeliveries } from '../../src/db/schema.js';
 import { createHttpServer, type HttpServer } from '../../src/http/server.js';

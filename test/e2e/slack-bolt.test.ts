@@ -5,11 +5,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSlackAdapter, type SlackAdapter } from '../../src/adapters/slack/slack-adapter.js';
-import { defineCommand, type Services } from '../../src/commands/command.js';
+import { defineCommand } from '../../src/commands/command.js';
 import { createBot } from '../../src/commands/dispatch.js';
 import { help } from '../../src/commands/help.js';
-import { reply } from '../../src/commands/reply.js';
 import { loadConfig } from '../../src/config.js';
+import { reply } from '../../src/core/reply.js';
+import type { Services } from '../../src/core/services.js';
 import { registerHealthRoutes } from '../../src/http/health.js';
 import { createHttpServer, type HttpServer } from '../../src/http/server.js';
 import { createLogger } from '../../src/logger.js';

@@ -6,11 +6,11 @@
  */
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import type { Actor } from '../../commands/command.js';
 import type { Bot, CommandResult } from '../../commands/dispatch.js';
-import type { Reply } from '../../commands/reply.js';
-import type { ChatAdapter, PostResult } from '../adapter.js';
-import { renderText } from './render-text.js';
+import type { ChatAdapter, PostResult } from '../../core/chat-adapter.js';
+import { type Reply, settleReply } from '../../core/reply.js';
+import type { Actor } from '../../core/services.js';
+import { renderText } from '../render-text.js';
 
 const CONSOLE_ACTOR: Actor = { platform: 'console', userId: 'console', channelId: 'console' };
 
@@ -19,7 +19,9 @@ export async function askOnce(bot: Bot, text: string): Promise<{ result: Command
   const result = await bot.runText(text, CONSOLE_ACTOR);
   let output = renderText(result.reply);
   if (result.reply.pending && result.reply.followUp) {
-    const final = await result.reply.followUp();
+    const final = await settleReply(result.reply, (error) => {
+      throw error;
+    });
     output = `${output}\n\n${renderText(final)}`;
   }
   return { result, output };
@@ -49,8 +51,9 @@ export function createConsoleAdapter(
   const show = (r: Reply) => {
     print(renderText(r));
     if (r.pending && r.followUp) {
-      const work = r
-        .followUp()
+      const work = settleReply(r, (error) => {
+        throw error;
+      })
         .then((final) => print(`\n${renderText(final)}\n`))
         .catch(() => print('That lookup failed; try again.'))
         .finally(() => outstanding.delete(work));

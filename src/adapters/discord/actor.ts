@@ -4,7 +4,7 @@
  * @module
  */
 import { type BaseInteraction, type Message, PermissionFlagsBits } from 'discord.js';
-import type { Actor } from '../../commands/command.js';
+import type { Actor } from '../../core/services.js';
 
 export function actorFromInteraction(i: BaseInteraction): Actor {
   return {

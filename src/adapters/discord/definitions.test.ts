@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defineCommand } from '../../commands/command.js';
 import { help } from '../../commands/help.js';
-import { reply } from '../../commands/reply.js';
+import { reply } from '../../core/reply.js';
 import {
   buildCommandDefinitions,
   buildCreditsCommand,

@@ -3,7 +3,7 @@
  * commands, the context menu and pasted ids.
  * @module
  */
-import { errorReply, type Reply } from '../../commands/reply.js';
+import { errorReply, type Reply, settleReply } from '../../core/reply.js';
 import type { Logger } from '../../logger.js';
 import type { RenderedMessage } from './render.js';
 
@@ -30,12 +30,9 @@ export function toEdit(m: RenderedMessage): MessageEdit {
 /** Waits for a pending reply's final answer and shows it with `edit`; failures become a short reply. */
 export async function settle(reply: Reply, edit: (final: Reply) => Promise<unknown>, log: Logger): Promise<void> {
   if (!reply.pending || !reply.followUp) return;
-  let final: Reply;
-  try {
-    final = await reply.followUp();
-  } catch (error) {
+  const final = await settleReply(reply, (error) => {
     log.warn({ err: error }, 'pending lookup failed');
-    final = errorReply('That lookup failed; try again in a minute.');
-  }
+    return errorReply('That lookup failed; try again in a minute.');
+  });
   await edit(final);
 }

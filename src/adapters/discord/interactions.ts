@@ -12,9 +12,10 @@ import {
   type MessageContextMenuCommandInteraction,
   MessageFlags,
 } from 'discord.js';
-import type { Actor, AnyCommand } from '../../commands/command.js';
+import type { AnyCommand } from '../../commands/command.js';
 import type { Bot, CommandResult } from '../../commands/dispatch.js';
-import { errorReply, type Reply } from '../../commands/reply.js';
+import { errorReply, type Reply } from '../../core/reply.js';
+import type { Actor } from '../../core/services.js';
 import type { Logger } from '../../logger.js';
 import { actorFromInteraction } from './actor.js';
 import {
@@ -25,7 +26,7 @@ import {
   usesChoiceAutocomplete,
 } from './definitions.js';
 import { settle, toCreate, toEdit } from './deliver.js';
-import { REFRESH_PREFIX, renderReply, SHARE_ID } from './render.js';
+import { parsePressCustomId, REFRESH_PREFIX, renderReply, SHARE_ID } from './render.js';
 
 export type AutocompleteSource = (source: 'model' | 'timezone', partial: string) => Promise<string[]>;
 
@@ -120,8 +121,6 @@ function rerun(value: string, bot: Bot, actor: Actor): Promise<CommandResult> {
   return parsed ? bot.runCommand(parsed.name, parsed.options, actor) : bot.runText(value, actor);
 }
 
-const ALERT_BUTTON = /^(alert-ack|alert-snooze):(.*)$/;
-
 async function onButton(i: ButtonInteraction, deps: InteractionDeps): Promise<void> {
   if (i.customId === SHARE_ID) {
     // Copies what the person sees into the channel; no I/O, so a direct reply meets the deadline.
@@ -132,10 +131,10 @@ async function onButton(i: ButtonInteraction, deps: InteractionDeps): Promise<vo
     });
     return;
   }
-  const alertAction = ALERT_BUTTON.exec(i.customId);
-  if (alertAction?.[1] && alertAction[2] !== undefined) {
+  const pressed = parsePressCustomId(i.customId);
+  if (pressed) {
     await i.deferReply({ flags: MessageFlags.Ephemeral });
-    const result = await deps.bot.pressButton(alertAction[1], alertAction[2], actorFromInteraction(i));
+    const result = await deps.bot.pressButton(pressed.action, pressed.value, actorFromInteraction(i));
     if (result.outcome === 'ok') {
       // Acknowledged/snoozed: confirm to the presser and take the buttons off the alert.
       await i.editReply(toEdit(renderReply({ ...result.reply, visibility: 'ephemeral' }, {})));

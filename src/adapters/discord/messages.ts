@@ -6,7 +6,7 @@
  */
 import type { Message } from 'discord.js';
 import type { Bot } from '../../commands/dispatch.js';
-import type { Reply } from '../../commands/reply.js';
+import type { Reply } from '../../core/reply.js';
 import type { Logger } from '../../logger.js';
 import { actorFromMessage } from './actor.js';
 import { settle, toCreate, toEdit } from './deliver.js';

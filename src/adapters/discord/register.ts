@@ -1,7 +1,7 @@
 /**
  * Registers the generated command JSON with Discord: in `DISCORD_GUILD_ID` when set (instant),
  * else globally. Reads what is registered first and PUTs only when it differs, so restarts do not
- * spend the daily command-create budget. Also `credits-bot discord register|invite`.
+ * spend the daily command-create budget.
  * @module
  */
 import { PermissionFlagsBits, REST, type RESTPostAPIApplicationCommandsJSONBody, Routes } from 'discord.js';
@@ -108,34 +108,4 @@ export async function registerCommands(
   await rest.put(route, { body });
   log.info({ scope, guildId, count: body.length }, 'discord commands registered');
   return { applicationId, scope, changed: true, count: body.length };
-}
-
-/** `credits-bot discord register|invite`; returns the exit code. */
-export async function runDiscordCli(config: Config, sub: string | undefined): Promise<number> {
-  const { createLogger } = await import('../../logger.js');
-  const { configSecrets } = await import('../../config.js');
-  const log = createLogger({ level: config.logLevel, secrets: configSecrets(config) });
-  if (sub !== 'register' && sub !== 'invite') {
-    process.stderr.write('Usage: credits-bot discord register | credits-bot discord invite\n');
-    return 2;
-  }
-  if (!config.discord.token) {
-    process.stderr.write(
-      'DISCORD_TOKEN is not set: copy it from the Discord developer portal → your application → Bot.\n',
-    );
-    return 1;
-  }
-  const rest = createRest(config);
-  const applicationId = ((await rest.get(Routes.currentApplication())) as { id: string }).id;
-  if (sub === 'invite') {
-    process.stdout.write(`${inviteUrl(applicationId)}\n`);
-    return 0;
-  }
-  const { commands } = await import('../../commands/index.js');
-  const result = await registerCommands(config, commands, log, { rest, applicationId });
-  const where = result.scope === 'guild' ? `in server ${config.discord.guildId}` : 'globally';
-  process.stdout.write(
-    result.changed ? `Registered /credits ${where}.\n` : `/credits is already registered ${where}; nothing to do.\n`,
-  );
-  return 0;
 }

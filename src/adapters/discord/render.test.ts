@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { reply } from '../../commands/reply.js';
+import { reply } from '../../core/reply.js';
 import {
   escapeText,
   LIMITS,

@@ -13,8 +13,9 @@ import {
   ButtonStyle,
   ComponentType,
 } from 'discord.js';
-import type { Reply, ReplyButton, ReplyTable, Tone } from '../../commands/reply.js';
-import { renderTable } from '../console/render-text.js';
+import { buttonSpec, PRESS_BUTTONS } from '../../core/buttons.js';
+import type { Reply, ReplyButton, ReplyTable, Tone } from '../../core/reply.js';
+import { renderTable } from '../render-text.js';
 
 /** Discord's documented message and embed limits. */
 export const LIMITS = {
@@ -42,6 +43,15 @@ const PENDING_COLOUR = 0x99aab5;
 
 export const SHARE_ID = 'credits:share';
 export const REFRESH_PREFIX = 'credits:refresh:';
+
+/** A press button's custom id: `<action>:<value>` (core/buttons.ts declares the actions). */
+export const pressCustomId = (action: string, value: string) => `${action}:${value}`;
+
+/** The press button a custom id names, or undefined; the inverse of `pressCustomId`. */
+export function parsePressCustomId(customId: string): { action: string; value: string } | undefined {
+  const spec = PRESS_BUTTONS.find((b) => customId.startsWith(`${b.action}:`));
+  return spec ? { action: spec.action, value: customId.slice(spec.action.length + 1) } : undefined;
+}
 
 // Linear on purpose: discord.js's escapeMarkdown takes ~0.3 s on 5,000 characters of user text.
 const INLINE_MARKDOWN = /[\\*_~`|[\]]/g;
@@ -164,11 +174,12 @@ function buttonRow(r: Reply, opts: RenderOptions): APIActionRowComponent<APIButt
     });
   };
   for (const b of r.buttons ?? []) {
-    if (b.action === 'share' && opts.share && r.visibility === 'ephemeral') add(b, SHARE_ID, ButtonStyle.Primary);
-    if (b.action === 'refresh' && opts.refresh) add(b, `${REFRESH_PREFIX}${b.value}`, ButtonStyle.Secondary);
-    if (b.action === 'alert-ack' || b.action === 'alert-snooze') {
-      add(b, `${b.action}:${b.value}`, b.action === 'alert-ack' ? ButtonStyle.Primary : ButtonStyle.Secondary);
-    }
+    const spec = buttonSpec(b.action);
+    if (!spec) continue;
+    const style = spec.style === 'primary' ? ButtonStyle.Primary : ButtonStyle.Secondary;
+    if (spec.kind === 'share' && opts.share && r.visibility === 'ephemeral') add(b, SHARE_ID, style);
+    if (spec.kind === 'refresh' && opts.refresh) add(b, `${REFRESH_PREFIX}${b.value}`, style);
+    if (spec.kind === 'press') add(b, pressCustomId(b.action, b.value), style);
   }
   return buttons.length ? [{ type: ComponentType.ActionRow, components: buttons.slice(0, 5) }] : [];
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type Reply, reply } from '../../commands/reply.js';
+import { type Reply, reply } from '../../core/reply.js';
 import { escapeText, fallbackText, renderReply, SLACK_LIMITS, truncate } from './blocks.js';
 
 type Block = { type: string; text?: { type: string; text: string }; fields?: { text: string }[]; elements?: unknown[] };

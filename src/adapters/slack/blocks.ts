@@ -6,8 +6,8 @@
  * @module
  */
 import type { types } from '@slack/bolt';
-import type { Reply, ReplyButton, ReplyTable } from '../../commands/reply.js';
-import { renderTable } from '../console/render-text.js';
+import type { Reply, ReplyButton, ReplyTable } from '../../core/reply.js';
+import { renderTable } from '../render-text.js';
 
 type KnownBlock = types.KnownBlock;
 type Button = types.Button;

@@ -4,8 +4,9 @@
  * messages; they hold no product logic.
  * @module
  */
-import type { Platform } from '../commands/command.js';
-import type { Reply } from '../commands/reply.js';
+
+import type { Reply } from './reply.js';
+import type { Platform } from './services.js';
 
 /** Where a scheduled message (digest, alert) goes. */
 export interface PostTarget {

@@ -4,12 +4,13 @@
  * `available()` turns false when pings fail and true again when Postgres is back.
  * @module
  */
-import type { Store } from './commands/command.js';
-import type { Config } from './config.js';
-import { createDb, type DbHandle } from './db/client.js';
-import { migrate } from './db/migrate.js';
-import { StoreUnavailableError } from './errors.js';
-import type { Logger } from './logger.js';
+
+import type { Config } from '../config.js';
+import type { Store } from '../core/services.js';
+import { StoreUnavailableError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { createDb, type DbHandle } from './client.js';
+import { migrate } from './migrate.js';
 
 export interface ManagedStore extends Store {
   /** Resolves when first connected and migrated. */

@@ -2,7 +2,7 @@
  * Reply → plain text for the console, `credits-bot ask` and notification fallbacks.
  * @module
  */
-import type { Reply, ReplyTable } from '../../commands/reply.js';
+import type { Reply, ReplyTable } from '../core/reply.js';
 
 /** Monospace table with aligned columns; shared by the Slack and Discord renderers (inside code blocks). */
 export function renderTable(table: ReplyTable): string {

@@ -4,6 +4,7 @@
  * echoed back can never ping anyone.
  * @module
  */
+import type { ButtonAction } from './buttons.js';
 
 export type Tone = 'neutral' | 'good' | 'warning' | 'danger';
 
@@ -34,7 +35,7 @@ export interface ReplyImage {
 
 /** A button; `value` is what comes back when it is pressed (e.g. the command text to refresh). */
 export interface ReplyButton {
-  action: 'share' | 'refresh' | 'alert-ack' | 'alert-snooze';
+  action: ButtonAction;
   label: string;
   value: string;
 }
@@ -68,4 +69,18 @@ export function reply(r: Omit<Reply, 'tone' | 'visibility'> & Partial<Pick<Reply
 /** A short error reply: what was wrong and the right form. */
 export function errorReply(message: string, usage?: string): Reply {
   return reply({ title: 'Sorry', tone: 'warning', summary: message, ...(usage ? { notes: [`Usage: ${usage}`] } : {}) });
+}
+
+/**
+ * The final answer of a reply: the reply itself when it is not pending, else what its `followUp`
+ * resolves to. A failed follow-up becomes `onError(error)` (which may log, or rethrow). The one
+ * place every adapter settles a pending answer.
+ */
+export async function settleReply(r: Reply, onError: (error: unknown) => Reply): Promise<Reply> {
+  if (!r.pending || !r.followUp) return r;
+  try {
+    return await r.followUp();
+  } catch (error) {
+    return onError(error);
+  }
 }

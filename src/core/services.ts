@@ -1,0 +1,43 @@
+/**
+ * What the core hands every handler and job: who is asking (`Actor`, `Platform`) and the
+ * services built once by main.ts (`Services`, `Store`). Platform-free contracts, imported downward.
+ * @module
+ */
+import type { Config } from '../config.js';
+import type { DbHandle } from '../db/client.js';
+import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
+import type { OpenRouterClient } from '../openrouter/types.js';
+
+export type Platform = 'slack' | 'discord' | 'console';
+
+/** Who is asking, and where. */
+export interface Actor {
+  platform: Platform;
+  userId: string;
+  displayName?: string;
+  /** Slack team id, Discord guild id; absent in DMs and on the console. */
+  workspaceId?: string;
+  channelId?: string;
+  /** Platform admin check (Slack admin/owner, Discord Manage Server); adapters provide it. */
+  isPlatformAdmin?: () => Promise<boolean>;
+}
+
+/** Everything a handler may use; built once by main.ts. */
+export interface Services {
+  config: Config;
+  openrouter: OpenRouterClient;
+  /** The store; `store.available()` is false while Postgres is unreachable. */
+  store: Store;
+  log: Logger;
+  metrics: Metrics;
+  now: () => Date;
+  /** Waits between `/generation` polls while a request is pending (default: about a minute in all). */
+  pollDelaysMs?: readonly number[];
+}
+
+export interface Store {
+  available(): boolean;
+  /** The handle, or throws StoreUnavailableError. */
+  get(): DbHandle;
+}
