@@ -16,6 +16,7 @@ import { renderDigest } from '../digest/build-digest.js';
 import { addDays, computeDigestFigures, type DayWindow } from '../digest/figures.js';
 import { lastSettledDelivery, loadDigestInputs, rowsOnDay } from '../digest/store.js';
 import { latestDue } from '../domain/digest-window.js';
+import { formatUtcMinute } from '../domain/time.js';
 import { syncOnce } from './sync.js';
 
 const MINUTE = 60_000;
@@ -202,7 +203,7 @@ export async function runDueDigests(opts: RunDigestsOptions): Promise<DigestRunS
       if (!published) {
         reply.notes = [
           ...(reply.notes ?? []),
-          `OpenRouter had not published ${lastDay} by ${now.toISOString().slice(0, 16).replace('T', ' ')} UTC; that day may be incomplete.`,
+          `OpenRouter had not published ${lastDay} by ${formatUtcMinute(now)}; that day may be incomplete.`,
         ];
       }
       const adapter = opts.adapters.get(sub.platform);

@@ -14,6 +14,7 @@ import {
   ComponentType,
 } from 'discord.js';
 import type { Reply, ReplyButton, ReplyTable, Tone } from '../../commands/reply.js';
+import { formatUtcMinute } from '../../domain/time.js';
 import { renderTable } from '../console/render-text.js';
 
 /** Discord's documented message and embed limits. */
@@ -115,7 +116,7 @@ function description(r: Reply): string {
 }
 
 function asOfText(d: Date): string {
-  return `as of ${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  return `as of ${formatUtcMinute(d)}`;
 }
 
 function embedLength(e: APIEmbed): number {
