@@ -19,7 +19,7 @@ import { type Reply, reply } from './reply.js';
 const USAGE =
   'alert below <usd> | alert runway <days> | alert spike [factor] | alert list | alert off [below|runway|spike]';
 const ACTIONS = ['below', 'runway', 'spike', 'list', 'off'] as const;
-export const SNOOZE_MS = 24 * 3_600_000;
+const SNOOZE_MS = 24 * 3_600_000;
 
 const NEEDS: Record<AlertKind, string> = {
   below: 'a balance in USD, e.g. alert below 50',

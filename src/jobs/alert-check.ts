@@ -30,7 +30,7 @@ const DAY_MS = 86_400_000;
 export type { AlertReadings };
 
 /** The value a rule of this kind compares with its threshold (spike: today / trailing average). */
-export function valueFor(kind: AlertKind, r: AlertReadings): number | null {
+function valueFor(kind: AlertKind, r: AlertReadings): number | null {
   if (kind === 'below') return r.balance;
   if (kind === 'runway') return r.runwayDays;
   if (r.spendToday === null || !r.trailingAverage || r.trailingAverage <= 0) return null;

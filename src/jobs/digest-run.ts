@@ -85,11 +85,11 @@ async function hook(fn: (() => void | Promise<void>) | undefined): Promise<void>
 }
 
 /** Retry delay after the n-th failed attempt: 5 min, 10, 20 … at most 6 hours. */
-export function failureBackoffMs(attempts: number): number {
+function failureBackoffMs(attempts: number): number {
   return Math.min(5 * MINUTE * 2 ** Math.max(0, attempts - 1), 6 * HOUR);
 }
 
-export function dedupeKeyFor(delivery: Pick<Delivery, 'subscriptionId' | 'windowStart'>): string {
+function dedupeKeyFor(delivery: Pick<Delivery, 'subscriptionId' | 'windowStart'>): string {
   return `digest:${delivery.subscriptionId}:${delivery.windowStart}`;
 }
 
