@@ -4,6 +4,7 @@
  * With a non-interactive stdin it answers each line it reads and exits at the end of input.
  * @module
  */
+import type { Readable, Writable } from 'node:stream';
 import { createConsoleAdapter } from './adapters/console/console-adapter.js';
 import { loadConfig } from './config.js';
 import { syncOnce } from './jobs/sync.js';
@@ -17,9 +18,20 @@ import {
 } from './openrouter/simulator/seed.js';
 import { startSimulator } from './openrouter/simulator/server.js';
 
-export async function runDemo(): Promise<number> {
-  const now = new Date();
-  const sim = await startSimulator({ seed: createDemoSeed(now) });
+/** What a test fixes so the session is reproducible; the CLI passes nothing (the wall clock, stdin, stdout). */
+export interface DemoOptions {
+  /** The clock of the seed, the sync and the bot. */
+  now?: () => Date;
+  input?: Readable;
+  output?: Writable;
+}
+
+export async function runDemo(opts: DemoOptions = {}): Promise<number> {
+  const clock = opts.now ?? (() => new Date());
+  const input = opts.input ?? process.stdin;
+  const output = opts.output ?? process.stdout;
+  const now = clock();
+  const sim = await startSimulator({ seed: createDemoSeed(now), now: clock });
   const config = loadConfig({
     OPENROUTER_BASE_URL: sim.url,
     OPENROUTER_API_KEY: DEMO_INFERENCE_KEY,
@@ -28,12 +40,10 @@ export async function runDemo(): Promise<number> {
     COMMAND_RATE_LIMIT: '1000',
   });
   const log = createLogger({ level: 'warn' });
-  const core = buildCore(config, { log, memoryStore: true });
-  process.stdout.write(
-    'Starting the demo: an OpenRouter simulator with 30 days of sample spend, and an in-memory store…\n',
-  );
+  const core = buildCore(config, { log, memoryStore: true, now: clock });
+  output.write('Starting the demo: an OpenRouter simulator with 30 days of sample spend, and an in-memory store…\n');
   const handle = await core.store.connected();
-  await syncOnce({ db: handle.db, openrouter: core.openrouter, now: () => new Date(), logger: log });
+  await syncOnce({ db: handle.db, openrouter: core.openrouter, now: clock, logger: log });
   const sampleId = Object.values(DEMO_GENERATION_IDS)[0] ?? 'gen-…';
   const banner = [
     '',
@@ -48,10 +58,7 @@ export async function runDemo(): Promise<number> {
     '  help',
     '',
   ].join('\n');
-  const consoleAdapter = createConsoleAdapter(
-    { input: process.stdin, output: process.stdout, banner },
-    { bot: core.bot },
-  );
+  const consoleAdapter = createConsoleAdapter({ input, output, banner }, { bot: core.bot });
   await consoleAdapter.start();
   await consoleAdapter.closed;
   await core.store.close();

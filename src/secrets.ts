@@ -14,7 +14,7 @@ const SECRET_PATTERNS: readonly RegExp[] = [
 ];
 
 /** `sk-or-v1-abcd…wxyz` → `…wxyz`. */
-export function maskSecret(secret: string): string {
+function maskSecret(secret: string): string {
   return secret.length <= 4 ? '****' : `…${secret.slice(-4)}`;
 }
 

@@ -55,7 +55,7 @@ function describeProblem(error: unknown): string {
 }
 
 /** Makes sure the store holds the account-wide activity of the last 30 completed days. */
-export async function ensureActivity(services: Services, from: string, to: string): Promise<void> {
+async function ensureActivity(services: Services, from: string, to: string): Promise<void> {
   if (!services.store.available() || !services.openrouter.hasManagementKey) return;
   const { db } = services.store.get();
   const covered = await activityCoverage(db, { from, to });

@@ -16,6 +16,9 @@ import {
 } from '../db/queries/alerts.js';
 import { ALERT_KINDS, type AlertKind } from '../db/schema.js';
 import { describeRule, parseAlertButtonValue } from '../digest/alert-message.js';
+import { DEFAULT_SPIKE_FACTOR, parseAlertThreshold } from '../domain/alert-rules.js';
+import { formatUsd } from '../domain/money.js';
+import { formatUtcMinute } from '../domain/time.js';
 import { UserError } from '../errors.js';
 import { defineCommand } from './command.js';
 import { channelOf } from './digest.js';
@@ -24,31 +27,26 @@ import type { ButtonHandler } from './dispatch.js';
 const USAGE =
   'alert below <usd> | alert runway <days> | alert spike [factor] | alert list | alert off [below|runway|spike]';
 const ACTIONS = ['below', 'runway', 'spike', 'list', 'off'] as const;
-export const SNOOZE_MS = 24 * 3_600_000;
-export const DEFAULT_SPIKE_FACTOR = 2;
+const SNOOZE_MS = 24 * 3_600_000;
 
-const LIMITS: Record<AlertKind, { min: number; max: number; what: string }> = {
-  below: { min: 0.01, max: 1_000_000, what: 'a balance in USD, e.g. alert below 50' },
-  runway: { min: 1, max: 365, what: 'a number of days, e.g. alert runway 14' },
-  spike: { min: 1.1, max: 100, what: 'a factor over the 7-day average, e.g. alert spike 3' },
+const NEEDS: Record<AlertKind, string> = {
+  below: 'a balance in USD, e.g. alert below 50',
+  runway: 'a number of days, e.g. alert runway 14',
+  spike: 'a factor over the 7-day average, e.g. alert spike 3',
 };
 
-function threshold(kind: AlertKind, value: number | undefined): number {
-  if (value === undefined) {
+/** The threshold after `alert <kind>`, read by the one rule (`parseAlertThreshold`): `25 USD`, `14d`, `2.5x`. */
+function threshold(kind: AlertKind, value: string | undefined): number {
+  if (value === undefined || value.trim() === '') {
     if (kind === 'spike') return DEFAULT_SPIKE_FACTOR;
-    throw new UserError(`\`alert ${kind}\` needs ${LIMITS[kind].what}.`, USAGE);
+    throw new UserError(`\`alert ${kind}\` needs ${NEEDS[kind]}.`, USAGE);
   }
-  const { min, max, what } = LIMITS[kind];
-  if (!(value >= min && value <= max)) {
-    throw new UserError(
-      `${value} is out of range for \`alert ${kind}\`: use ${what} (between ${min} and ${max.toLocaleString('en-US')}).`,
-      USAGE,
-    );
-  }
-  return value;
+  const parsed = parseAlertThreshold(kind, value);
+  if (!parsed.ok) throw new UserError(parsed.reason, USAGE);
+  return parsed.value;
 }
 
-async function setRule(services: Services, actor: Actor, kind: AlertKind, value: number | undefined): Promise<Reply> {
+async function setRule(services: Services, actor: Actor, kind: AlertKind, value: string | undefined): Promise<Reply> {
   const channel = channelOf(actor, 'Alerts', USAGE);
   const t = threshold(kind, value);
   await upsertRule(services.store.get().db, {
@@ -88,11 +86,11 @@ async function list(services: Services, actor: Actor): Promise<Reply> {
         rows: rules.map((r) => [
           describeRule(r.kind, r.threshold),
           r.snoozedUntil && r.snoozedUntil > now
-            ? `snoozed until ${r.snoozedUntil.toISOString().slice(0, 16).replace('T', ' ')} UTC`
+            ? `snoozed until ${formatUtcMinute(r.snoozedUntil)}`
             : r.state === 'fired'
               ? `fired${r.acknowledgedBy ? ', acknowledged' : ''}`
               : 'armed',
-          r.lastValue === null ? '—' : r.kind === 'below' ? `$${r.lastValue.toFixed(2)}` : r.lastValue.toFixed(1),
+          r.lastValue === null ? '—' : r.kind === 'below' ? formatUsd(r.lastValue) : r.lastValue.toFixed(1),
         ]),
       },
     ],
@@ -107,7 +105,11 @@ export const alert = defineCommand({
   examples: ['alert below 50', 'alert runway 14', 'alert spike 3', 'alert list', 'alert off spike'],
   options: {
     action: { kind: 'choice', description: 'What to do', choices: ACTIONS, required: true },
-    value: { kind: 'number', description: 'USD (below), days (runway) or factor (spike)', min: 0, max: 1_000_000 },
+    value: {
+      kind: 'text',
+      description: 'USD (below: 50, $50, 50 USD), days (runway: 14, 14d) or factor (spike: 3, 2.5x)',
+      maxLength: 40,
+    },
     kind: { kind: 'choice', description: 'For off: which alert (default all)', choices: ALERT_KINDS },
   },
   admin: (args) => args.action !== 'list',
@@ -168,7 +170,7 @@ const snoozeAlert: ButtonHandler = async ({ value, actor, services }) => {
   await transitionRule(db, rule.id, 'fired', 'armed');
   return reply({
     title: 'Alert snoozed for 24 hours',
-    summary: `${who(actor)} snoozed the alert (${describeRule(rule.kind, rule.threshold)}) until ${until.toISOString().slice(0, 16).replace('T', ' ')} UTC. If the condition still holds then, it fires once more.`,
+    summary: `${who(actor)} snoozed the alert (${describeRule(rule.kind, rule.threshold)}) until ${formatUtcMinute(until)}. If the condition still holds then, it fires once more.`,
     visibility: 'public',
   });
 };

@@ -24,7 +24,7 @@ function keyFields(state: AccountState): ReplyField[] {
 }
 
 /** Renders the account state; shared with Refresh. */
-export function renderBalance(state: AccountState, commandText: string): Reply {
+function renderBalance(state: AccountState, commandText: string): Reply {
   const fields: ReplyField[] = [];
   const notes: string[] = [];
   const c = state.credits;

@@ -16,37 +16,23 @@ import {
 import { renderDigest, windowLabel } from '../digest/build-digest.js';
 import { addDays, computeDigestFigures } from '../digest/figures.js';
 import { loadDigestInputs, rowsOnDay } from '../digest/queries.js';
-import { isValidTimeZone, nextDue, parseTime } from '../domain/digest-window.js';
+import {
+  nextDue,
+  normalizeTimeZone,
+  parseTime,
+  parseWeekday,
+  TIME_TOKEN,
+  WEEKDAY_NAMES,
+  WEEKDAY_TOKEN,
+  ZONE_TOKEN,
+} from '../domain/digest-window.js';
 import { UserError } from '../errors.js';
 import { syncOnce } from '../jobs/sync.js';
 import { defineCommand } from './command.js';
+import { quote } from './grammar.js';
 
 const USAGE = 'digest subscribe [weekday] [HH:MM] [IANA zone] | digest unsubscribe | digest list | digest preview';
 const ACTIONS = ['subscribe', 'unsubscribe', 'list', 'preview'] as const;
-/** Index = `Date#getUTCDay()` (0 = Sunday), as stored. */
-export const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'] as const;
-const WEEKDAY_ALIASES = Object.fromEntries(
-  WEEKDAYS.flatMap((d) => [
-    [d.slice(0, 3), d],
-    [d.slice(0, 2), d],
-  ]),
-) as Record<string, string>;
-WEEKDAY_ALIASES.tues = 'tuesday';
-WEEKDAY_ALIASES.thur = 'thursday';
-WEEKDAY_ALIASES.thurs = 'thursday';
-const TIME = /^\d{1,2}:\d{2}$/;
-const ZONE = /^(utc|gmt|[a-z]+(?:\/[a-z0-9_+-]+){1,2}|etc\/[a-z0-9+-]+)$/i;
-
-/** The canonical spelling of an IANA zone (`europe/berlin` → `Europe/Berlin`), or null. */
-export function canonicalZone(zone: string): string | null {
-  if (!isValidTimeZone(zone)) return null;
-  try {
-    return new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
-  } catch {
-    return null;
-  }
-}
-
 function titleCase(day: string): string {
   return day.charAt(0).toUpperCase() + day.slice(1);
 }
@@ -63,7 +49,7 @@ export function channelOf(actor: Actor, what = 'Digests', usage = USAGE): Channe
 }
 
 function whenText(weekday: number, time: string, zone: string): string {
-  return `every ${titleCase(WEEKDAYS[weekday] ?? 'monday')} at ${time} (${zone})`;
+  return `every ${titleCase(WEEKDAY_NAMES[weekday] ?? 'monday')} at ${time} (${zone})`;
 }
 
 function formatLocal(d: Date, zone: string): string {
@@ -85,13 +71,18 @@ async function subscribe(
   args: { weekday?: string; time?: string; timezone?: string },
 ): Promise<Reply> {
   const channel = channelOf(actor);
-  const weekday = WEEKDAYS.indexOf((args.weekday ?? 'monday') as (typeof WEEKDAYS)[number]);
+  const weekday = parseWeekday(args.weekday ?? 'monday');
+  if (weekday === null) {
+    throw new UserError(`"${quote(args.weekday ?? '')}" is not a day of the week; use e.g. monday, fri or Thu.`, USAGE);
+  }
   const time = parseTime(args.time ?? '09:00');
-  if (time === null) throw new UserError(`"${args.time}" is not a time of day; use HH:MM, e.g. 09:00 or 17:30.`, USAGE);
-  const zone = canonicalZone(args.timezone ?? services.config.digestTimezone);
+  if (time === null) {
+    throw new UserError(`"${quote(args.time ?? '')}" is not a time of day; use HH:MM, e.g. 09:00 or 17:30.`, USAGE);
+  }
+  const zone = normalizeTimeZone(args.timezone ?? services.config.digestTimezone);
   if (!zone) {
     throw new UserError(
-      `"${args.timezone}" is not an IANA time zone; use e.g. UTC, Europe/Berlin or America/New_York.`,
+      `"${quote(args.timezone ?? '')}" is not an IANA time zone; use e.g. UTC, Europe/Berlin or America/New_York.`,
       USAGE,
     );
   }
@@ -189,16 +180,16 @@ export const digest = defineCommand({
   options: {
     action: { kind: 'choice', description: 'What to do', choices: ACTIONS, required: true },
     weekday: {
-      kind: 'choice',
-      description: 'Day of the week (default Monday)',
-      choices: WEEKDAYS,
-      aliases: WEEKDAY_ALIASES,
+      kind: 'string',
+      description: 'Day of the week: monday, fri, Thu. (default Monday)',
+      pattern: WEEKDAY_TOKEN,
+      maxLength: 12,
     },
-    time: { kind: 'string', description: 'Time of day, HH:MM (default 09:00)', pattern: TIME, maxLength: 8 },
+    time: { kind: 'string', description: 'Time of day, HH:MM (default 09:00)', pattern: TIME_TOKEN, maxLength: 8 },
     timezone: {
       kind: 'string',
       description: 'IANA time zone (default DIGEST_TIMEZONE)',
-      pattern: ZONE,
+      pattern: ZONE_TOKEN,
       maxLength: 64,
       autocomplete: 'timezone',
     },

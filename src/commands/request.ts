@@ -62,7 +62,7 @@ async function estimateLine(services: Services, g: Generation): Promise<string[]
 }
 
 /** The full answer for a published generation. */
-export async function renderGeneration(services: Services, g: Generation, commandText: string): Promise<Reply> {
+async function renderGeneration(services: Services, g: Generation, commandText: string): Promise<Reply> {
   const fields: ReplyField[] = [
     { label: 'Model', value: g.model, inline: true },
     { label: 'Provider', value: g.providerName ?? '—', inline: true },

@@ -4,7 +4,7 @@
  * @module
  */
 import type { Reply, ReplyField, ReplyTable } from '../core/reply.js';
-import { formatChange, formatDays, formatTokens, formatUsd } from '../domain/money.js';
+import { formatChange, formatDays, formatSignedUsd, formatTokens, formatUsd } from '../domain/money.js';
 import { type Chart, renderSpendChart } from './chart.js';
 import { addDays, type DigestFigures } from './figures.js';
 
@@ -30,10 +30,6 @@ export function windowLabel(w: { from: string; to: string }): string {
   if (w.from.slice(0, 7) === last.slice(0, 7)) return `${Number(w.from.slice(8))}–${shortDay(last)}`;
   if (w.from.slice(0, 4) === last.slice(0, 4)) return `${shortDay(w.from).slice(0, -5)} – ${shortDay(last)}`;
   return `${shortDay(w.from)} – ${shortDay(last)}`;
-}
-
-function signedUsd(v: number): string {
-  return `${v >= 0 ? '+' : '−'}${formatUsd(Math.abs(v))}`;
 }
 
 function tables(f: DigestFigures): ReplyTable[] {
@@ -112,7 +108,7 @@ function notes(f: DigestFigures, opts: DigestOptions): string[] {
 
 /** Builds the digest reply from the figures (synchronous; pass the chart in). */
 export function buildDigest(f: DigestFigures, opts: DigestOptions = {}): Reply {
-  const change = `${signedUsd(f.changeUsd)} (${formatChange(f.total, f.previousTotal)}) vs ${formatUsd(f.previousTotal)}`;
+  const change = `${formatSignedUsd(f.changeUsd)} (${formatChange(f.total, f.previousTotal)}) vs ${formatUsd(f.previousTotal)}`;
   const fields: ReplyField[] = [
     { label: 'Spend', value: formatUsd(f.total), inline: true },
     {

@@ -77,7 +77,7 @@ describe('below', () => {
 
   it('a negative balance is below any threshold', () => {
     expect(evaluateAlert(rule('below', 1), balance(-3.2), now).message).toBe(
-      'Balance -$3.20 is below your $1.00 alert.',
+      'Balance −$3.20 is below your $1.00 alert.',
     );
   });
 });
@@ -172,12 +172,12 @@ describe('snooze and missing readings', () => {
     expect(evaluateAlert(rule('below', Number.NaN), balance(1), now).message).toMatch(/no valid threshold/);
   });
 
-  it('keeps the one-value form for existing callers', () => {
-    expect(evaluateAlert({ kind: 'below', threshold: 50, state: 'armed', value: 49 })).toBe('fire');
-    expect(evaluateAlert({ kind: 'below', threshold: 50, state: 'fired', value: 50.5 })).toBe('none');
-    expect(evaluateAlert({ kind: 'below', threshold: 50, state: 'fired', value: 52.5 })).toBe('clear');
-    expect(evaluateAlert({ kind: 'spike', threshold: 2, state: 'fired', value: 1.2 })).toBe('clear');
-    expect(evaluateAlert({ kind: 'runway', threshold: 14, state: 'armed', value: null })).toBe('none');
+  it('gives the verdicts the one-value form gave (now the only form)', () => {
+    expect(evaluateAlert(rule('below', 50), balance(49), now).action).toBe('fire');
+    expect(evaluateAlert(rule('below', 50, 'fired'), balance(50.5), now).action).toBe('none');
+    expect(evaluateAlert(rule('below', 50, 'fired'), balance(52.5), now).action).toBe('clear');
+    expect(evaluateAlert(rule('spike', 2, 'fired'), spend('2026-11-26', 12, 10), now).action).toBe('clear');
+    expect(evaluateAlert(rule('runway', 14), runwayOf(null), now).action).toBe('none');
   });
 });
 

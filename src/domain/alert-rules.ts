@@ -12,6 +12,7 @@
  * @module
  */
 import { formatDays, formatUsd } from './money.js';
+import { formatUtcMinute } from './time.js';
 
 /** A plain decimal: `25`, `1,000`, `0.5`, `.5` (no exponent, no sign). */
 const PLAIN_NUMBER = /^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$|^\.\d+$/;
@@ -62,15 +63,6 @@ export interface AlertEvaluation {
   action: AlertVerdict;
   value: number | null;
   message: string;
-}
-
-/** @deprecated The one-value form; use {@link evaluateAlert} with a rule, metrics and `now`. */
-export interface AlertInput {
-  kind: AlertKind;
-  threshold: number;
-  state: AlertState;
-  /** Balance (USD), runway (days) or the day's spend ÷ trailing average; null when unknown. */
-  value: number | null;
 }
 
 /** The value at which a fired rule re-arms (`spike`: at or under it). */
@@ -165,7 +157,7 @@ function evaluate(rule: AlertRuleState, m: AlertMetrics, now: Date): AlertEvalua
   if (rule.state === 'armed') {
     if (!isTriggered(rule.kind, rule.threshold, value)) return { action: 'none', value, message: text.quiet };
     if (rule.snoozedUntil && now.getTime() < rule.snoozedUntil.getTime()) {
-      const until = `${rule.snoozedUntil.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+      const until = formatUtcMinute(rule.snoozedUntil);
       return { action: 'none', value, message: `${text.fire} Snoozed until ${until}.` };
     }
     return { action: 'fire', value, message: text.fire };
@@ -182,28 +174,8 @@ function evaluate(rule: AlertRuleState, m: AlertMetrics, now: Date): AlertEvalua
  *   { balance: 42, runwayDays: null, lastDaySpend: null, trailingAvg: null }, now)
  *   // { action: 'fire', value: 42, message: 'Balance $42.00 is below your $50.00 alert.' }
  */
-export function evaluateAlert(rule: AlertRuleState, m: AlertMetrics, now: Date): AlertEvaluation;
-/** @deprecated The one-value form, kept for `jobs/alert-check.ts`; snooze is the caller's. */
-export function evaluateAlert(input: AlertInput): AlertVerdict;
-export function evaluateAlert(
-  rule: AlertRuleState | AlertInput,
-  m?: AlertMetrics,
-  now?: Date,
-): AlertEvaluation | AlertVerdict {
-  if ('value' in rule) return legacyVerdict(rule);
-  return evaluate(
-    rule,
-    m ?? { balance: null, runwayDays: null, lastDaySpend: null, trailingAvg: null },
-    now ?? new Date(0),
-  );
-}
-
-function legacyVerdict(input: AlertInput): AlertVerdict {
-  const { kind, threshold, state, value } = input;
-  // +Infinity is a real reading for runway (nothing is burning): it clears, and never fires.
-  if (value === null || Number.isNaN(value) || value === Number.NEGATIVE_INFINITY) return 'none';
-  if (state === 'armed') return Number.isFinite(value) && isTriggered(kind, threshold, value) ? 'fire' : 'none';
-  return isCleared(kind, threshold, value) ? 'clear' : 'none';
+export function evaluateAlert(rule: AlertRuleState, m: AlertMetrics, now: Date): AlertEvaluation {
+  return evaluate(rule, m, now);
 }
 
 /** The outcome of {@link parseAlertThreshold}: the number, or what was wrong and the right form. */
@@ -244,14 +216,18 @@ export function parseAlertThreshold(kind: AlertKind, text: string): ThresholdRes
   const value = Number(bare.replaceAll(',', ''));
   if (!Number.isFinite(value)) return fail(`"${shown}" is not ${unit}.`);
   if (kind === 'below') {
-    if (value <= 0) return fail('The amount must be more than $0.');
-    if (value > MAX_USD) return fail(`That amount is too large (at most ${formatUsd(MAX_USD)}).`);
+    if (value <= 0) return fail(`"${shown}" is out of range: the amount must be more than $0.`);
+    if (value > MAX_USD)
+      return fail(`"${shown}" is out of range: that amount is too large (at most ${formatUsd(MAX_USD)}).`);
   } else if (kind === 'runway') {
-    if (value <= 0) return fail('The runway must be more than 0 days.');
-    if (value > MAX_DAYS) return fail(`That runway is too long (at most ${MAX_DAYS} days).`);
+    if (value <= 0) return fail(`"${shown}" is out of range: the runway must be more than 0 days.`);
+    if (value > MAX_DAYS)
+      return fail(`"${shown}" is out of range: that runway is too long (at most ${MAX_DAYS} days).`);
   } else {
-    if (value <= 1) return fail('The factor must be more than 1 (2 means twice the 7-day average).');
-    if (value > MAX_FACTOR) return fail(`That factor is too large (at most ${MAX_FACTOR}).`);
+    if (value <= 1)
+      return fail(`"${shown}" is out of range: the factor must be more than 1 (2 means twice the 7-day average).`);
+    if (value > MAX_FACTOR)
+      return fail(`"${shown}" is out of range: that factor is too large (at most ${MAX_FACTOR}).`);
   }
   return { ok: true, value };
 }

@@ -50,8 +50,19 @@ const HH_MM = /^([01]\d|2[0-3]):([0-5]\d)$/;
 const LOCAL_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 /** IANA names only (`Area/City`, `UTC`, `Etc/GMT+5`): no bare offsets, which croner does not take. */
 const ZONE_NAME = /^[A-Za-z][A-Za-z0-9_+-]*(?:\/[A-Za-z0-9_+-]+)*$/;
-const WEEKDAY_NAMES = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'] as const;
+/** Index = `Date#getUTCDay()` (0 = Sunday), as stored. */
+export const WEEKDAY_NAMES = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'] as const;
 const WEEKDAY_WORD = /^([a-z]+?)(?:s|\.)?$/;
+
+/** A token that {@link parseTime} reads (`9:00`, `17h30`, `5:30pm`); for telling it apart in command text. */
+export const TIME_TOKEN = TIME;
+/** A token that can be an IANA zone name ({@link normalizeTimeZone} decides if it is one). */
+export const ZONE_TOKEN = ZONE_NAME;
+/** A token that names a weekday as {@link parseWeekday} reads it: 2+ letters of a name, `s` or `.` after. */
+export const WEEKDAY_TOKEN = new RegExp(
+  `^(?:${WEEKDAY_NAMES.map((d) => d.slice(0, 2) + [...d.slice(2)].reduceRight((rest, c) => `(?:${c}${rest})?`, '')).join('|')})(?:s|\\.)?$`,
+  'i',
+);
 
 function checked(s: Schedule): { hour: number; minute: number; weekday: number } {
   const m = HH_MM.exec(s.time);

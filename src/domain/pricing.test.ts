@@ -204,7 +204,7 @@ describe('compareEstimate', () => {
   it('BYOK: cost is the fee only; compares with upstream, never adds them', () => {
     const c = compareEstimate(0.00000285, 0, { ...g, isByok: true, upstreamInferenceCost: 0.00000285 });
     expect(c.delta).toBe(-0.00000285);
-    expect(c.explanation[0]).toMatch(/BYOK: \$0 is only OpenRouter’s fee/);
+    expect(c.explanation[0]).toMatch(/BYOK: \$0\.00 is only OpenRouter’s fee/);
     expect(c.explanation[1]).toMatch(/matches/);
   });
 

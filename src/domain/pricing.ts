@@ -9,6 +9,7 @@
  * @module
  */
 import type { PriceOverride, Pricing } from '../openrouter/types.js';
+import { formatUsd } from './money.js';
 
 export interface UsageForEstimate {
   /** All prompt tokens, cached ones included (as `usage.prompt_tokens` counts them). */
@@ -155,14 +156,6 @@ export function estimateCost(pricing: Pricing, usage: UsageForEstimate, at?: Dat
   return { total, prompt, completion, cacheRead, request, reasoning, override, discount };
 }
 
-function fmtUsd(n: number): string {
-  const a = Math.abs(n);
-  const sign = n < 0 ? '−' : '';
-  if (a === 0) return '$0';
-  if (a >= 0.01) return `${sign}$${a.toFixed(a >= 100 ? 2 : 4)}`;
-  return `${sign}$${Number(a.toPrecision(3))}`;
-}
-
 function near(a: number, b: number, tolerance = 0.01): boolean {
   const scale = Math.max(Math.abs(a), Math.abs(b));
   return scale === 0 || Math.abs(a - b) <= tolerance * scale + 1e-10;
@@ -203,13 +196,13 @@ export function compareEstimate(
 
   if (g.isByok) {
     explanation.push(
-      `BYOK: ${fmtUsd(act)} is only OpenRouter’s fee; the provider bills the inference (${upstream === null ? 'amount unknown' : fmtUsd(upstream)}) to your own key directly.`,
+      `BYOK: ${formatUsd(act)} is only OpenRouter’s fee; the provider bills the inference (${upstream === null ? 'amount unknown' : formatUsd(upstream)}) to your own key directly.`,
     );
     if (upstream !== null) {
       explanation.push(
         near(upstream, est)
           ? 'The provider’s charge matches the list-price estimate (within 1%).'
-          : `The provider’s charge differs from the estimate by ${fmtUsd(upstream - est)}: ${provider} may price differently from the list price.`,
+          : `The provider’s charge differs from the estimate by ${formatUsd(upstream - est)}: ${provider} may price differently from the list price.`,
       );
     }
     return { delta, ratio, explanation };
@@ -218,7 +211,7 @@ export function compareEstimate(
   if (near(act, est)) {
     explanation.push('Matches the list-price estimate (within 1%).');
     if (cache !== 0)
-      explanation.push(`Cache ${cache > 0 ? 'discount' : 'write premium'} of ${fmtUsd(Math.abs(cache))} included.`);
+      explanation.push(`Cache ${cache > 0 ? 'discount' : 'write premium'} of ${formatUsd(Math.abs(cache))} included.`);
     return { delta, ratio, explanation };
   }
 
@@ -229,22 +222,22 @@ export function compareEstimate(
   }
   if (cache > 0) {
     explanation.push(
-      `Prompt caching saved ${fmtUsd(cache)} (cache_discount)${near(act, est - cache) ? ', which accounts for the difference' : ''}; a list-price estimate knows nothing about cache hits.`,
+      `Prompt caching saved ${formatUsd(cache)} (cache_discount)${near(act, est - cache) ? ', which accounts for the difference' : ''}; a list-price estimate knows nothing about cache hits.`,
     );
   } else if (cache < 0) {
     explanation.push(
-      `Writing to the prompt cache cost a premium of ${fmtUsd(-cache)} (negative cache_discount)${near(act, est - cache) ? ', which accounts for the difference' : ''}.`,
+      `Writing to the prompt cache cost a premium of ${formatUsd(-cache)} (negative cache_discount)${near(act, est - cache) ? ', which accounts for the difference' : ''}.`,
     );
   }
   if (upstream !== null && act > upstream && !near(act, upstream)) {
     explanation.push(
-      `OpenRouter charged ${fmtUsd(act - upstream)} more than the inference itself (${fmtUsd(upstream)}): plugins such as web search are billed on top. The upstream figure is a breakdown of the charge, not an extra cost.`,
+      `OpenRouter charged ${formatUsd(act - upstream)} more than the inference itself (${formatUsd(upstream)}): plugins such as web search are billed on top. The upstream figure is a breakdown of the charge, not an extra cost.`,
     );
   }
   const explainedByCache = cache !== 0 && near(act, est - cache);
   if (!explainedByCache && !(act === 0 && est > 0)) {
     explanation.push(
-      `${act > est ? 'Charged more' : 'Charged less'} than the estimate (${fmtUsd(delta)}): the list price is the top provider’s, and ${provider} may price differently.`,
+      `${act > est ? 'Charged more' : 'Charged less'} than the estimate (${formatUsd(delta)}): the list price is the top provider’s, and ${provider} may price differently.`,
     );
   }
   return { delta, ratio, explanation };

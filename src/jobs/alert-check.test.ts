@@ -123,6 +123,26 @@ describe(`alerts (${BACKEND})`, () => {
     expect((await b0.runText('alert off', ADMIN)).reply.summary).toBe('Turned off 2 alerts in this channel.');
   });
 
+  it('alert thresholds with units: `25 USD`, `$1,000`, `14d`, `2.5x`, and clear refusals', async () => {
+    const b0 = bot();
+    const said = async (text: string) => (await b0.runText(text, ADMIN)).reply.summary;
+    expect(await said('alert below 25 USD')).toBe('This channel gets an alert when the balance below $25.00.');
+    expect(await said('alert below $1,000')).toBe('This channel gets an alert when the balance below $1,000.00.');
+    expect(await said('alert runway 14d')).toContain('runway under 14 days');
+    expect(await said('alert spike 2.5x')).toContain('daily spend over 2.5× the 7-day average');
+    const listed = await b0.runText('alert list', ADMIN);
+    expect(listed.reply.tables?.[0]?.rows.map((r) => r[0])).toEqual([
+      'balance below $1,000.00',
+      'runway under 14 days',
+      'daily spend over 2.5× the 7-day average',
+    ]);
+    const word = await b0.runText('alert runway two weeks', ADMIN);
+    expect(word.outcome).toBe('user_error');
+    expect(word.reply.summary).toContain('"two weeks" is not a number of days. Try: alert runway 14');
+    expect(await said('alert spike 1x')).toContain('out of range: the factor must be more than 1');
+    expect(await said('alert below -5')).toContain('is negative');
+  });
+
   it('fires once per crossing, holds inside the hysteresis band, re-arms when it clears, fires again', async () => {
     await bot().runText('alert below 50', ADMIN);
     const slack = recordingAdapter();

@@ -22,7 +22,7 @@ import { creditSnapshotsSince, latestCreditSnapshot } from '../db/queries/credit
 import type { AlertKind } from '../db/schema.js';
 import { type AlertReadings, alertMessage } from '../digest/alert-message.js';
 import { addDays } from '../digest/figures.js';
-import { evaluateAlert } from '../domain/alert-rules.js';
+import { type AlertMetrics, evaluateAlert, isTriggered } from '../domain/alert-rules.js';
 import { runway } from '../domain/runway.js';
 
 const DAY_MS = 86_400_000;
@@ -30,11 +30,22 @@ const DAY_MS = 86_400_000;
 export type { AlertReadings };
 
 /** The value a rule of this kind compares with its threshold (spike: today / trailing average). */
-export function valueFor(kind: AlertKind, r: AlertReadings): number | null {
+function valueFor(kind: AlertKind, r: AlertReadings): number | null {
   if (kind === 'below') return r.balance;
   if (kind === 'runway') return r.runwayDays;
   if (r.spendToday === null || !r.trailingAverage || r.trailingAverage <= 0) return null;
   return r.spendToday / r.trailingAverage;
+}
+
+/** The readings as {@link evaluateAlert} takes them; a spike compares today's spend so far. */
+function metricsOf(r: AlertReadings, now: Date): AlertMetrics {
+  return {
+    balance: r.balance,
+    runwayDays: r.runwayDays,
+    lastDaySpend: r.spendToday,
+    trailingAvg: r.trailingAverage,
+    day: now.toISOString().slice(0, 10),
+  };
 }
 
 /** Reads the balance, burn rate, runway and today's spend from the store. */
@@ -100,9 +111,22 @@ export async function checkAlerts(opts: AlertCheckOptions): Promise<AlertCheckSu
     try {
       summary.evaluated += 1;
       const value = valueFor(rule.kind, readings);
+      const { action: verdict } = evaluateAlert(
+        {
+          kind: rule.kind,
+          threshold: rule.threshold,
+          state: rule.state,
+          snoozedUntil: rule.snoozedUntil,
+          // Today-so-far only grows within a day, so no same-day guard: a lower reading re-arms (as before).
+          firedDay: null,
+        },
+        metricsOf(readings, now),
+        now,
+      );
+      // A snooze holds back `fire` (evaluateAlert answers `none`); count what it held back.
       const snoozed = rule.snoozedUntil !== null && rule.snoozedUntil > now;
-      const verdict = evaluateAlert({ kind: rule.kind, threshold: rule.threshold, state: rule.state, value });
-      if (verdict === 'fire' && !snoozed) {
+      const held = snoozed && rule.state === 'armed' && value !== null && isTriggered(rule.kind, rule.threshold, value);
+      if (verdict === 'fire') {
         if (
           await transitionRule(db, rule.id, 'armed', 'fired', {
             lastValue: value,
@@ -117,7 +141,7 @@ export async function checkAlerts(opts: AlertCheckOptions): Promise<AlertCheckSu
         }
         continue;
       }
-      if (verdict === 'fire' && snoozed) summary.suppressed += 1;
+      if (held) summary.suppressed += 1;
       if (verdict === 'clear') {
         if (await transitionRule(db, rule.id, 'fired', 'armed', { lastValue: value })) summary.rearmed += 1;
         continue;

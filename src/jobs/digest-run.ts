@@ -16,6 +16,7 @@ import { renderDigest } from '../digest/build-digest.js';
 import { addDays, computeDigestFigures, type DayWindow } from '../digest/figures.js';
 import { lastSettledDelivery, loadDigestInputs, rowsOnDay } from '../digest/queries.js';
 import { latestDue } from '../domain/digest-window.js';
+import { formatUtcMinute } from '../domain/time.js';
 import { syncOnce } from './sync.js';
 
 const MINUTE = 60_000;
@@ -84,11 +85,11 @@ async function hook(fn: (() => void | Promise<void>) | undefined): Promise<void>
 }
 
 /** Retry delay after the n-th failed attempt: 5 min, 10, 20 … at most 6 hours. */
-export function failureBackoffMs(attempts: number): number {
+function failureBackoffMs(attempts: number): number {
   return Math.min(5 * MINUTE * 2 ** Math.max(0, attempts - 1), 6 * HOUR);
 }
 
-export function dedupeKeyFor(delivery: Pick<Delivery, 'subscriptionId' | 'windowStart'>): string {
+function dedupeKeyFor(delivery: Pick<Delivery, 'subscriptionId' | 'windowStart'>): string {
   return `digest:${delivery.subscriptionId}:${delivery.windowStart}`;
 }
 
@@ -202,7 +203,7 @@ export async function runDueDigests(opts: RunDigestsOptions): Promise<DigestRunS
       if (!published) {
         reply.notes = [
           ...(reply.notes ?? []),
-          `OpenRouter had not published ${lastDay} by ${now.toISOString().slice(0, 16).replace('T', ' ')} UTC; that day may be incomplete.`,
+          `OpenRouter had not published ${lastDay} by ${formatUtcMinute(now)}; that day may be incomplete.`,
         ];
       }
       const adapter = opts.adapters.get(sub.platform);

@@ -1,16 +1,20 @@
+import { asc, eq } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { insertAudit, pruneAudit, recentAudit } from '../../src/db/queries/audit.js';
 import { cachedGenerationIds, getCachedGeneration, saveGeneration } from '../../src/db/queries/generations.js';
+import { getSyncState, markSyncFailed, markSyncOk, markSyncStarted } from '../../src/db/queries/sync-state.js';
+import { generationLookups, requestLogs } from '../../src/db/schema.js';
+import type { Generation } from '../../src/openrouter/types.js';
 import {
+  batchExists,
   claimLookups,
   completeLookup,
   enqueueLookups,
   insertRequestLogs,
-  lookupCounts,
-  requestLogsByBatch,
-} from '../../src/db/queries/request-logs.js';
-import { getSyncState, markSyncFailed, markSyncOk, markSyncStarted } from '../../src/db/queries/sync-state.js';
-import type { Generation } from '../../src/openrouter/types.js';
+  queueState,
+  retryLookup,
+  settleNotFound,
+} from '../../src/reconcile/queries.js';
 import { describeEachBackend } from '../support/db.js';
 
 const NOW = new Date('2026-03-18T12:00:00Z');
@@ -76,43 +80,58 @@ describeEachBackend('records', (s) => {
   });
 
   it('stores request logs in batches and queues each unknown generation once', async () => {
-    const lines = Array.from({ length: 1_500 }, (_, i) => ({
-      requestId: `gen-${i % 700}`,
-      source: 'cli' as const,
-      batchId: 'b1',
-      lineNo: i + 1,
-      ts: i === 0 ? null : later(i),
-      model: 'openai/gpt-4.1',
-      tokensIn: 10,
-      tokensOut: 5,
-      cost: i === 1 ? null : 0.0001,
-      tag: null,
-      extra: i === 2 ? { team: 'search' } : null,
+    const records = Array.from({ length: 1_500 }, (_, i) => ({
+      line: i + 1,
+      record: {
+        requestId: `gen-${i % 700}`,
+        timestamp: i === 0 ? null : later(i),
+        model: 'openai/gpt-4.1',
+        tokensIn: 10,
+        tokensOut: 5,
+        cost: i === 1 ? null : 0.0001,
+        tag: null,
+        extra: i === 2 ? { team: 'search' } : {},
+      },
     }));
-    expect(await insertRequestLogs(s.db, lines)).toBe(1_500);
-    const stored = await requestLogsByBatch(s.db, 'b1');
+    await saveGeneration(s.db, { ...generation, id: 'gen-5' }, NOW);
+    await insertRequestLogs(s.db, { batchId: 'b1', source: 'cli' }, records);
+    expect(await batchExists(s.db, 'b1')).toBe(true);
+    const stored = await s.db
+      .select()
+      .from(requestLogs)
+      .where(eq(requestLogs.batchId, 'b1'))
+      .orderBy(asc(requestLogs.lineNo));
     expect(stored).toHaveLength(1_500);
     expect(stored[2]).toMatchObject({ lineNo: 3, extra: { team: 'search' } });
+    expect(stored[3]?.extra).toBeNull();
 
-    await saveGeneration(s.db, { ...generation, id: 'gen-5' }, NOW);
-    const ids = lines.map((l) => l.requestId);
-    expect(await enqueueLookups(s.db, ids, NOW)).toBe(699);
-    expect(await enqueueLookups(s.db, ids, NOW)).toBe(0);
+    const statuses = async () => {
+      const counts: Record<string, number> = { queued: 0, done: 0, not_found: 0, error: 0 };
+      for (const r of await s.db.select().from(generationLookups)) counts[r.status] = (counts[r.status] ?? 0) + 1;
+      return counts;
+    };
+    expect(await statuses()).toEqual({ queued: 699, done: 1, not_found: 0, error: 0 }); // gen-5 is already stored
+    await enqueueLookups(
+      s.db,
+      records.map((r) => r.record.requestId),
+    );
+    expect((await queueState(s.db)).queued).toBe(699);
 
+    const lease = { now: NOW, leaseUntil: later(60_000) };
     const [a, b] = await Promise.all([
-      claimLookups(s.db, { n: 400, now: NOW }),
-      claimLookups(s.db, { n: 400, now: NOW }),
+      claimLookups(s.db, { limit: 400, ...lease }),
+      claimLookups(s.db, { limit: 400, ...lease }),
     ]);
     const claimed = [...a, ...b].map((r) => r.id);
     expect(claimed).toHaveLength(699);
     expect(new Set(claimed).size).toBe(699);
-    expect(await claimLookups(s.db, { n: 10, now: later(1000) })).toEqual([]);
+    expect(await claimLookups(s.db, { limit: 10, now: later(1000), leaseUntil: later(61_000) })).toEqual([]);
 
-    await completeLookup(s.db, { id: 'gen-1', status: 'done', now: NOW });
-    await completeLookup(s.db, { id: 'gen-2', status: 'not_found', now: NOW });
-    await completeLookup(s.db, { id: 'gen-3', status: 'queued', now: NOW, error: '404 yet', retryAt: later(5_000) });
-    expect(await lookupCounts(s.db)).toEqual({ queued: 697, done: 1, not_found: 1, error: 0 });
-    const retried = await claimLookups(s.db, { n: 5, now: later(5_000) });
+    await completeLookup(s.db, { ...generation, id: 'gen-1' }, NOW);
+    await settleNotFound(s.db, ['gen-2'], NOW);
+    await retryLookup(s.db, { id: 'gen-3', at: later(5_000), now: NOW, message: '404 yet' });
+    expect(await statuses()).toEqual({ queued: 697, done: 2, not_found: 1, error: 0 });
+    const retried = await claimLookups(s.db, { limit: 5, now: later(5_000), leaseUntil: later(65_000) });
     expect(retried.map((r) => [r.id, r.attempts])).toEqual([['gen-3', 2]]);
   });
 

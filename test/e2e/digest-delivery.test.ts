@@ -307,4 +307,26 @@ describe('weekly digest through Slack and Discord', () => {
     const stop = await h.bot.runText('digest unsubscribe', slackAdmin());
     expect(stop.reply.summary).toBe('This channel no longer gets the weekly digest.');
   });
+
+  it('reads weekdays, times and zones with the digest-window rules (Thu., fridays, 5:30pm, europe/berlin)', async () => {
+    const said = async (text: string) => (await h.bot.runText(text, slackAdmin())).reply.summary;
+    const every = 'This channel gets the weekly spend digest every';
+    expect(await said('digest subscribe Thu. 17:30 europe/berlin')).toBe(`${every} Thursday at 17:30 (Europe/Berlin).`);
+    expect(await said('digest subscribe fridays 5:30pm UTC')).toBe(`${every} Friday at 17:30 (UTC).`);
+    expect(await said('digest subscribe tues 9am America/New_York')).toBe(
+      `${every} Tuesday at 09:00 (America/New_York).`,
+    );
+    expect(await said('digest subscribe Europe/Berlin sat')).toBe(`${every} Saturday at 09:00 (Europe/Berlin).`);
+    const zone = await h.bot.runText('digest subscribe monday Mars/Olympus', slackAdmin());
+    expect(zone.outcome).toBe('user_error');
+    expect(zone.reply.summary).toBe(
+      '"Mars/Olympus" is not an IANA time zone; use e.g. UTC, Europe/Berlin or America/New_York.',
+    );
+    const day = await h.bot.runCommand('digest', { action: 'subscribe', weekday: 'funday' }, discordAdmin());
+    expect(day.outcome).toBe('user_error');
+    expect(day.reply.summary).toContain('"funday" is not a valid weekday');
+    expect(await said('digest subscribe monday 9')).toContain('"9" is not a time of day');
+    const stop = await h.bot.runText('digest unsubscribe', slackAdmin());
+    expect(stop.reply.summary).toBe('This channel no longer gets the weekly digest.');
+  });
 });

@@ -15,6 +15,7 @@ import {
 } from 'discord.js';
 import { buttonSpec, PRESS_BUTTONS } from '../../core/buttons.js';
 import type { Reply, ReplyButton, ReplyTable, Tone } from '../../core/reply.js';
+import { formatUtcMinute } from '../../domain/time.js';
 import { renderTable } from '../render-text.js';
 
 /** Discord's documented message and embed limits. */
@@ -125,7 +126,7 @@ function description(r: Reply): string {
 }
 
 function asOfText(d: Date): string {
-  return `as of ${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  return `as of ${formatUtcMinute(d)}`;
 }
 
 function embedLength(e: APIEmbed): number {

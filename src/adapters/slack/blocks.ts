@@ -7,6 +7,7 @@
  */
 import type { types } from '@slack/bolt';
 import type { Reply, ReplyButton, ReplyTable } from '../../core/reply.js';
+import { formatUtcMinute } from '../../domain/time.js';
 import { renderTable } from '../render-text.js';
 
 type KnownBlock = types.KnownBlock;
@@ -142,7 +143,7 @@ function linkText(link: { label: string; url: string }): string {
 /** `<!date^…>` shows the time in the reader's own zone; the fallback is UTC. */
 function asOfText(at: Date): string {
   const unix = Math.floor(at.getTime() / 1000);
-  const fallback = `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  const fallback = formatUtcMinute(at);
   return `as of <!date^${unix}^{date_short_pretty} {time}|${fallback}>`;
 }
 

@@ -78,11 +78,6 @@ export async function deactivateSubscription(db: Db, channel: Channel): Promise<
   return changed.length > 0;
 }
 
-export async function getSubscription(db: Db, channel: Channel): Promise<Subscription | null> {
-  const [row] = await db.select(columns).from(digestSubscriptions).where(channelIs(channel));
-  return row ?? null;
-}
-
 /** A workspace's active subscriptions. */
 export async function listSubscriptions(
   db: Db,

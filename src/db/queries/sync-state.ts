@@ -26,31 +26,21 @@ export async function markSyncFailed(db: Db, name: string, error: string): Promi
     .onConflictDoUpdate({ target: syncState.name, set: { lastError: error } });
 }
 
+const COLUMNS = {
+  name: syncState.name,
+  lastStartedAt: syncState.lastStartedAt,
+  lastOkAt: syncState.lastOkAt,
+  lastError: syncState.lastError,
+  rows: syncState.rows,
+};
+
 export async function getSyncState(db: Db, name: string): Promise<SyncStateRow | null> {
-  const [row] = await db
-    .select({
-      name: syncState.name,
-      lastStartedAt: syncState.lastStartedAt,
-      lastOkAt: syncState.lastOkAt,
-      lastError: syncState.lastError,
-      rows: syncState.rows,
-    })
-    .from(syncState)
-    .where(eq(syncState.name, name));
+  const [row] = await db.select(COLUMNS).from(syncState).where(eq(syncState.name, name));
   return row ?? null;
 }
 
 export async function listSyncState(db: Db): Promise<SyncStateRow[]> {
-  return db
-    .select({
-      name: syncState.name,
-      lastStartedAt: syncState.lastStartedAt,
-      lastOkAt: syncState.lastOkAt,
-      lastError: syncState.lastError,
-      rows: syncState.rows,
-    })
-    .from(syncState)
-    .orderBy(asc(syncState.name));
+  return db.select(COLUMNS).from(syncState).orderBy(asc(syncState.name));
 }
 
 /** The days [from, to) that the last successful full-window activity sync named `name` covered. */
