@@ -180,6 +180,16 @@ describe('balance', () => {
 });
 
 describe('estimate', () => {
+  it('sees every model, also those /models lists only with output_modalities=all', async () => {
+    const r = await bot().runText('estimate black-forest-labs/flux.2-pro 1000 100', ALICE);
+    expect(r.outcome).toBe('ok');
+    const flux = or.sim.state.models.find((m) => m.id === 'black-forest-labs/flux.2-pro');
+    const pricing = flux?.pricing as { prompt: string; completion: string };
+    const expected = 1000 * Number(pricing.prompt) + 100 * Number(pricing.completion);
+    expect(JSON.stringify(r.reply)).toContain(formatUsd(expected));
+    expect(or.sim.calls['/models']).toBe(1);
+  });
+
   it('suggests the closest models for an unknown one', async () => {
     const r = await bot().runText('estimate gpt-4.1 1000 100', ALICE);
     expect(r.outcome).toBe('user_error');
