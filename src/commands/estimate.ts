@@ -26,7 +26,8 @@ export const estimate = defineCommand({
     tokens_out: { kind: 'integer', description: 'Completion tokens', required: true, min: 0, max: MAX_TOKENS },
   },
   async run({ args, services, commandText }) {
-    const models = await services.openrouter.listModels({ budgetMs: 8_000 });
+    // Every model, not only text-output ones (`/models` hides the rest unless output_modalities=all; reference §12).
+    const models = await services.openrouter.listModels({ budgetMs: 8_000, all: true });
     const wanted = args.model.toLowerCase();
     const model = models.find((m) => m.id.toLowerCase() === wanted || m.canonicalSlug.toLowerCase() === wanted);
     if (!model) {

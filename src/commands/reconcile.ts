@@ -3,6 +3,7 @@ import { reply } from '../core/reply.js';
 import { formatTokens, formatUsd } from '../domain/money.js';
 import { PERIOD_NAMES, type PeriodName, resolvePeriod } from '../domain/periods.js';
 import { StoreUnavailableError } from '../errors.js';
+import { createModelIdentity } from '../openrouter/model-identity.js';
 import type { Finding, ReportRow } from '../reconcile/report/index.js';
 import { buildReport } from '../reconcile/run-reconcile.js';
 import { defineCommand } from './command.js';
@@ -23,10 +24,15 @@ export const reconcile = defineCommand({
     const window = resolvePeriod(period, services.now());
     if (!services.store.available()) throw new StoreUnavailableError();
     const worst: { row: ReportRow; f: Finding; weight: number }[] = [];
+    // Slug ↔ permaslug through /models (issue 12); without it the model check compares names as written.
+    const models = await createModelIdentity(services.openrouter)
+      .index({ budgetMs: 3_000 })
+      .catch(() => undefined);
     const report = await buildReport(
       services.store.get().db,
       { from: window.start, to: window.end },
       {
+        ...(models ? { models } : {}),
         onRow: (row, f) => {
           if (f.status === 'match') return;
           const billed = row.lookup.kind === 'found' ? row.lookup.generation.totalCost : 0;

@@ -35,7 +35,7 @@ function tokens(n: number | null): string {
 
 async function estimateLine(services: Services, g: Generation): Promise<string[]> {
   try {
-    const models = await services.openrouter.listModels({ budgetMs: 3_000 });
+    const models = await services.openrouter.listModels({ budgetMs: 3_000, all: true });
     const base = g.model.replace(/-\d{8}$/, '');
     const model =
       models.find((m) => m.id === g.model || m.canonicalSlug === g.model) ??

@@ -2,7 +2,7 @@ import { refreshButton, shareButton } from '../core/buttons.js';
 import { reply } from '../core/reply.js';
 import type { Services } from '../core/services.js';
 import { activityCoverage, usageBreakdown } from '../db/queries/activity.js';
-import { keyNames } from '../db/queries/keys.js';
+import { keyNames, keyWorkspaces, workspaceNames } from '../db/queries/keys.js';
 import { formatChange, formatPercent, formatTokens, formatUsd } from '../domain/money.js';
 import { PERIOD_NAMES, type PeriodName, previousWindow, resolvePeriod, utcDate, utcDays } from '../domain/periods.js';
 import { MissingKeyError, StoreUnavailableError } from '../errors.js';
@@ -10,7 +10,7 @@ import { syncOnce } from '../jobs/sync.js';
 import { defineCommand } from './command.js';
 
 const TOP = 10;
-const GROUPS = ['model', 'key', 'provider'] as const;
+const GROUPS = ['model', 'key', 'provider', 'workspace'] as const;
 type Group = (typeof GROUPS)[number];
 
 interface Row {
@@ -22,14 +22,29 @@ interface Row {
 
 async function breakdown(services: Services, from: string, to: string, by: Group): Promise<Row[]> {
   const { db } = services.store.get();
-  const rows = await usageBreakdown(db, { from, to, by });
-  return rows.map((r) => ({
+  const rows = await usageBreakdown(db, { from, to, by: by === 'workspace' ? 'key' : by });
+  const perGroup = rows.map((r) => ({
     group: r.group,
     usd: r.usd,
     requests: r.requests,
     tokens: r.promptTokens + r.completionTokens,
   }));
+  if (by !== 'workspace') return perGroup;
+  // By workspace: the per-key rows folded by each key's workspace (reference §12: every key lives in one).
+  const workspaceOf = await keyWorkspaces(db);
+  const folded = new Map<string, Row>();
+  for (const r of perGroup) {
+    const group = workspaceOf.get(r.group) ?? '';
+    const acc = folded.get(group) ?? { group, usd: 0, requests: 0, tokens: 0 };
+    acc.usd += r.usd;
+    acc.requests += r.requests;
+    acc.tokens += r.tokens;
+    folded.set(group, acc);
+  }
+  return [...folded.values()];
 }
+
+const perKey = (by: Group) => by === 'key' || by === 'workspace';
 
 /** Syncs from OpenRouter when the store lacks days of the window that OpenRouter still serves. */
 async function ensureCoverage(services: Services, days: string[], by: Group): Promise<void> {
@@ -39,7 +54,7 @@ async function ensureCoverage(services: Services, days: string[], by: Group): Pr
   const wanted = days.filter((d) => d < today && d >= oldestServed);
   if (wanted.length === 0) return;
   const covered = new Set(
-    await activityCoverage(db, { from: wanted[0] ?? today, to: today, ...(by === 'key' ? { perKey: true } : {}) }),
+    await activityCoverage(db, { from: wanted[0] ?? today, to: today, ...(perKey(by) ? { perKey: true } : {}) }),
   );
   if (wanted.every((d) => covered.has(d))) return;
   await syncOnce({
@@ -47,15 +62,15 @@ async function ensureCoverage(services: Services, days: string[], by: Group): Pr
     openrouter: services.openrouter,
     now: services.now,
     logger: services.log,
-    parts: by === 'key' ? ['keys', 'activity'] : ['activity'],
+    parts: perKey(by) ? ['keys', 'activity'] : ['activity'],
   });
 }
 
 export const usage = defineCommand({
   name: 'usage',
-  summary: 'Spend by model, key or provider over a period, with change vs the previous period',
-  usage: 'usage [today|yesterday|7d|30d|week|last-week|month|last-month] [by model|key|provider]',
-  examples: ['usage', 'usage 30d by key', 'usage last-month by provider'],
+  summary: 'Spend by model, key, provider or workspace over a period, with change vs the previous period',
+  usage: 'usage [today|yesterday|7d|30d|week|last-week|month|last-month] [by model|key|provider|workspace]',
+  examples: ['usage', 'usage 30d by key', 'usage last-month by provider', 'usage 7d by workspace'],
   options: {
     period: { kind: 'choice', description: 'The period (UTC); default 7d', choices: PERIOD_NAMES },
     by: { kind: 'choice', description: 'Group by; default model', choices: GROUPS, keyword: 'by' },
@@ -90,7 +105,7 @@ export const usage = defineCommand({
       activityCoverage(services.store.get().db, {
         from: prevFrom,
         to: prevTo,
-        ...(by === 'key' ? { perKey: true } : {}),
+        ...(perKey(by) ? { perKey: true } : {}),
       }),
     ]);
     const prevDays = utcDays(previous).filter((d) => d < prevTo || prevFrom === prevTo).length;
@@ -103,8 +118,15 @@ export const usage = defineCommand({
       notes.push(`The previous period is only partly in the store (${prevCovered.length} of ${prevDays} days).`);
     }
     const change = (cur: number, prev: number) => (comparable ? formatChange(cur, prev) : '—');
-    const names = by === 'key' ? await keyNames(services.store.get().db) : new Map<string, string>();
-    const label = (g: string) => (by === 'key' ? (names.get(g) ?? `key ${g.slice(0, 8)}…`) : g || '(unknown)');
+    const db = services.store.get().db;
+    const names =
+      by === 'key' ? await keyNames(db) : by === 'workspace' ? await workspaceNames(db) : new Map<string, string>();
+    const label = (g: string) =>
+      by === 'key'
+        ? (names.get(g) ?? `key ${g.slice(0, 8)}…`)
+        : by === 'workspace'
+          ? (names.get(g) ?? (g ? `workspace ${g.slice(0, 8)}…` : '(no workspace)'))
+          : g || '(unknown)';
     const total = current.reduce((s, r) => s + r.usd, 0);
     const priorTotal = prior.reduce((s, r) => s + r.usd, 0);
     const priorBy = new Map(prior.map((r) => [r.group, r.usd]));

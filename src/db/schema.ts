@@ -43,7 +43,18 @@ export const creditSnapshots = pgTable(
   (t) => [index('credit_snapshots_taken_at_idx').on(t.takenAt)],
 );
 
-/** `/keys` items, refreshed by each sync. */
+/** `/workspaces` items, refreshed by each key sync (reference §12 "Workspaces"). */
+export const workspaces = pgTable('workspaces', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  slug: text('slug').notNull(),
+  syncedAt: ts('synced_at').notNull(),
+});
+
+/**
+ * `/keys` items of every workspace, refreshed by each sync. A key that OpenRouter no longer lists gets
+ * `deleted_at` (it stays for history and leaves the per-key sync) instead of being dropped.
+ */
 export const apiKeys = pgTable('api_keys', {
   hash: text('hash').primaryKey(),
   name: text('name').notNull(),
@@ -67,6 +78,8 @@ export const apiKeys = pgTable('api_keys', {
   creatorUserId: text('creator_user_id'),
   workspaceId: text('workspace_id'),
   syncedAt: ts('synced_at').notNull(),
+  /** When a sync first found the key gone from OpenRouter; `null` while it is listed. */
+  deletedAt: ts('deleted_at'),
   raw: jsonb('raw').$type<Record<string, unknown>>().notNull(),
 });
 
@@ -335,6 +348,7 @@ export const processedEvents = pgTable(
 
 export type CreditSnapshotRow = typeof creditSnapshots.$inferSelect;
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
+export type WorkspaceRow = typeof workspaces.$inferSelect;
 export type ActivityDayRow = typeof activityDays.$inferSelect;
 export type GenerationRow = typeof generations.$inferSelect;
 export type ChatInstallationRow = typeof chatInstallations.$inferSelect;
@@ -360,6 +374,7 @@ export const ALL_TABLES = [
   'chat_installations',
   'credit_snapshots',
   'api_keys',
+  'workspaces',
   'activity_days',
   'generations',
   'audit_log',

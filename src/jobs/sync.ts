@@ -1,15 +1,16 @@
 /**
- * Copies OpenRouter's account state into the store: a `/credits` reading, every `/keys` item, and
- * `/activity` (account-wide plus one call per key for the per-key breakdown). Each part runs on its
- * own, so one failing does not stop the others; every write is an idempotent upsert.
+ * Copies OpenRouter's account state into the store: a `/credits` reading, the workspaces and every
+ * `/keys` item of every workspace (keys OpenRouter no longer lists are marked deleted, not dropped), and
+ * `/activity` (account-wide plus one call per live key for the per-key breakdown). Each part runs on
+ * its own, so one failing does not stop the others; every write is an idempotent upsert.
  * @module
  */
 import type { Db } from '../db/client.js';
 import { upsertActivity } from '../db/queries/activity.js';
 import { insertCreditSnapshot } from '../db/queries/credits.js';
-import { listKeys, upsertKeys } from '../db/queries/keys.js';
+import { listKeys, markKeysDeleted, upsertKeys, upsertWorkspaces } from '../db/queries/keys.js';
 import { markSyncFailed, markSyncOk, markSyncStarted } from '../db/queries/sync-state.js';
-import { MissingKeyError } from '../errors.js';
+import { MissingKeyError, OpenRouterError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { OpenRouterClient } from '../openrouter/types.js';
 
@@ -30,6 +31,8 @@ export interface SyncSummary {
   credits?: { totalCredits: number; totalUsage: number; balance: number };
   /** Keys written. */
   keys?: number;
+  /** Keys found gone from OpenRouter by this sync (marked deleted). */
+  deletedKeys?: number;
   /** Activity rows written (account-wide and per key). */
   activity?: number;
   errors: { part: SyncPart; message: string }[];
@@ -74,8 +77,21 @@ export async function syncOnce(opts: SyncOptions): Promise<SyncSummary> {
 
   if (parts.has('keys')) {
     await run('keys', 'keys', async (at) => {
+      // Every workspace's keys (reference §12: `/keys` alone lists only the default workspace).
       const keys = await opts.openrouter.listKeys({ includeDisabled: true });
+      try {
+        await upsertWorkspaces(opts.db, await opts.openrouter.listWorkspaces(), at);
+      } catch (error) {
+        if (!(error instanceof OpenRouterError && error.status === 404)) throw error;
+      }
       summary.keys = await upsertKeys(opts.db, keys, at);
+      // A complete listing: whatever the store holds beyond it was deleted on OpenRouter.
+      summary.deletedKeys = await markKeysDeleted(
+        opts.db,
+        keys.map((k) => k.hash),
+        at,
+      );
+      if (summary.deletedKeys > 0) log.info({ deleted: summary.deletedKeys }, 'keys deleted on OpenRouter');
       return summary.keys;
     });
   }
@@ -90,6 +106,7 @@ export async function syncOnce(opts: SyncOptions): Promise<SyncSummary> {
     });
     if (opts.openrouter.hasManagementKey) {
       await run('activity', 'activity-keys', async (at) => {
+        // Live keys only: a deleted key keeps its stored history and leaves the sync.
         const hashes = (await listKeys(opts.db)).map((k) => k.hash);
         const failures: string[] = [];
         let perKey = 0;

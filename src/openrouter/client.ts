@@ -1,33 +1,22 @@
 /**
- * The OpenRouter billing client: undici `request` with an injectable dispatcher, per-endpoint keys,
- * retries with full-jitter backoff bounded by the caller's budget, a shared circuit breaker,
- * single-flight GETs, a short TTL cache, and lenient parsing at the boundary (`schemas.ts`).
+ * The OpenRouter billing client: one method per endpoint the bot calls, over the transport of
+ * `transport.ts` (retries, per-endpoint circuit breakers, single-flight, TTL cache) and the lenient
+ * parsing of `schemas.ts`.
  * @module
  */
 import type { Logger } from 'pino';
-import { type Dispatcher, request } from 'undici';
+import type { Dispatcher } from 'undici';
 import { MissingKeyError, OpenRouterError } from '../errors.js';
-import { maskSecrets } from '../secrets.js';
+import type { CircuitBreakerOptions, RetryPolicy } from './resilience.js';
 import {
-  backoffDelay,
-  CircuitBreaker,
-  type CircuitBreakerOptions,
-  DEFAULT_RETRY,
-  parseRetryAfter,
-  type RetryPolicy,
-} from './resilience.js';
-import {
-  MalformedBodyError,
   parseActivity,
   parseCredits,
   parseCurrentKey,
-  parseErrorBody,
   parseGeneration,
-  parseJsonBody,
   parseKeyList,
   parseModelList,
-  unwrapData,
 } from './schemas.js';
+import { createTransport, type GetSpec, type KeyRole } from './transport.js';
 import type {
   ActivityQuery,
   ActivityRow,
@@ -38,7 +27,9 @@ import type {
   KeyItem,
   Model,
   OpenRouterClient,
+  Workspace,
 } from './types.js';
+import { parseWorkspaceList } from './workspace-schemas.js';
 
 export interface OpenRouterClientConfig {
   /** e.g. `https://openrouter.ai/api/v1` or a simulator's `url`. */
@@ -75,40 +66,16 @@ export interface OpenRouterClientConfig {
 
 /** The client plus a few operational handles. */
 export interface OpenRouterHttpClient extends OpenRouterClient {
-  /** `closed`, `open` or `half-open`. */
+  /** `closed`, `open` or `half-open`: the worst over the endpoints (each has its own breaker). */
   readonly circuitState: string;
+  /** The breaker state of one endpoint, e.g. `/generation`. */
+  circuitStateOf(endpoint: string): string;
   clearCache(): void;
-}
-
-type KeyRole = 'inference' | 'management' | 'none';
-
-interface GetSpec<T> {
-  endpoint: string;
-  path: string;
-  query?: Record<string, string | undefined>;
-  role: KeyRole;
-  parse: (data: unknown) => T;
-  ttlMs?: number;
-  /** 404 → null instead of an error (`/generation`). */
-  notFoundNull?: boolean;
-}
-
-interface Attempt {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  text: string;
 }
 
 const PAGE_SIZE = 100;
 const MAX_KEY_PAGES = 1_000;
-/** Below this much budget left, an attempt is not started. */
-const MIN_ATTEMPT_MS = 50;
-
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-function isUnavailableStatus(status: number): boolean {
-  return status === 429 || status >= 500;
-}
+const WORKSPACE_PAGE = 50;
 
 /**
  * Builds a client.
@@ -117,236 +84,29 @@ function isUnavailableStatus(status: number): boolean {
  * const { totalCredits, totalUsage } = await or.getCredits({ budgetMs: 5_000 });
  */
 export function createOpenRouterClient(config: OpenRouterClientConfig): OpenRouterHttpClient {
-  const baseUrl = config.baseUrl.replace(/\/+$/, '');
-  const now = config.now ?? Date.now;
-  const timeoutMs = config.timeoutMs ?? 10_000;
-  const defaultBudgetMs = config.defaultBudgetMs ?? 15_000;
-  const ttl = {
-    credits: config.cacheTtlMs?.credits ?? 15_000,
-    key: config.cacheTtlMs?.key ?? 15_000,
-    models: config.cacheTtlMs?.models ?? 3_600_000,
-  };
-  const policy: RetryPolicy = { ...DEFAULT_RETRY, ...config.retry };
-  const random = config.random ?? Math.random;
-  const sleep = config.sleep ?? defaultSleep;
-  const breaker = new CircuitBreaker(config.circuitBreaker ?? {}, now);
-  const secrets = [config.apiKey, config.managementKey].filter((k): k is string => typeof k === 'string');
-  const mask = (text: string) => maskSecrets(text, secrets);
-  const log = config.logger;
+  const t = createTransport(config);
+  const { get, getRequired, requireKey, ttl, now, defaultBudgetMs } = t;
 
-  const cache = new Map<string, { value: unknown; expires: number }>();
-  const inflight = new Map<string, Promise<unknown>>();
-
-  function keyFor(role: KeyRole): string | undefined {
-    if (role === 'inference') return config.apiKey;
-    if (role === 'management') return config.managementKey;
-    return undefined;
-  }
-
-  function urlOf(spec: GetSpec<unknown>): string {
-    const params = new URLSearchParams();
-    for (const [name, value] of Object.entries(spec.query ?? {})) {
-      if (value !== undefined) params.set(name, value);
-    }
-    const qs = params.toString();
-    return `${baseUrl}${spec.path}${qs ? `?${qs}` : ''}`;
-  }
-
-  function failure(endpoint: string, params: Omit<ConstructorParameters<typeof OpenRouterError>[0], 'endpoint'>) {
-    return new OpenRouterError({ ...params, endpoint, message: mask(params.message) });
-  }
-
-  async function once(spec: GetSpec<unknown>, url: string, limitMs: number, cutByBudget: boolean): Promise<Attempt> {
-    const key = keyFor(spec.role);
-    const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'credits-bot' };
-    if (key) headers.authorization = `Bearer ${key}`;
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), limitMs);
-    const started = now();
-    try {
-      const res = await request(url, {
-        method: 'GET',
-        headers,
-        signal: controller.signal,
-        ...(config.dispatcher ? { dispatcher: config.dispatcher } : {}),
-      });
-      const text = await res.body.text();
-      const ms = now() - started;
-      config.onCall?.(spec.endpoint, res.statusCode, ms);
-      log?.debug({ endpoint: spec.endpoint, status: res.statusCode, ms }, 'openrouter call');
-      return { status: res.statusCode, headers: res.headers, text };
-    } catch (error) {
-      const ms = now() - started;
-      config.onCall?.(spec.endpoint, 'error', ms);
-      if (controller.signal.aborted) {
-        const kind = cutByBudget ? 'budget' : 'timeout';
-        log?.debug({ endpoint: spec.endpoint, kind, ms }, 'openrouter call cut');
-        throw failure(spec.endpoint, {
-          status: 0,
-          kind,
-          message: cutByBudget ? `no answer within the time budget (${limitMs} ms)` : `timed out after ${limitMs} ms`,
-          cause: error,
-        });
-      }
-      const reason = error instanceof Error ? error.message : String(error);
-      log?.debug({ endpoint: spec.endpoint, ms, reason: mask(reason) }, 'openrouter network error');
-      throw failure(spec.endpoint, { status: 0, kind: 'network', message: `network error: ${reason}`, cause: error });
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
-  function httpError(spec: GetSpec<unknown>, attempt: Attempt): OpenRouterError {
-    const retryAfterMs = parseRetryAfter(attempt.headers['retry-after'], now());
-    let parsed: ReturnType<typeof parseErrorBody> = null;
-    try {
-      parsed = parseErrorBody(parseJsonBody(attempt.text));
-    } catch {
-      parsed = null;
-    }
-    const snippet = attempt.text
-      .replace(/<[^>]*>/g, ' ')
-      .replace(/\s+/g, ' ')
-      .trim()
-      .slice(0, 120);
-    return failure(spec.endpoint, {
-      status: attempt.status,
-      message: parsed?.message ?? (snippet || `HTTP ${attempt.status}`),
-      ...(parsed?.code !== undefined ? { code: parsed.code } : {}),
-      ...(parsed?.metadata
-        ? { metadata: JSON.parse(mask(JSON.stringify(parsed.metadata))) as Record<string, unknown> }
-        : {}),
-      ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
-    });
-  }
-
-  function decode<T>(spec: GetSpec<T>, attempt: Attempt): T {
-    try {
-      return spec.parse(unwrapData(parseJsonBody(attempt.text)));
-    } catch (error) {
-      if (!(error instanceof MalformedBodyError)) throw error;
-      throw failure(spec.endpoint, {
-        status: 0,
-        kind: 'malformed',
-        message: `malformed response (HTTP ${attempt.status}): ${error.message}`,
-        cause: error,
-      });
-    }
-  }
-
-  /** One logical GET: retries, backoff, breaker; bounded by `deadline`. */
-  async function execute<T>(spec: GetSpec<T>, deadline: number): Promise<T | null> {
-    const url = urlOf(spec);
-    let last: OpenRouterError | undefined;
-    for (let attemptNo = 0; ; attemptNo++) {
-      if (!breaker.allow()) {
-        throw failure(spec.endpoint, {
-          status: 0,
-          kind: 'circuit-open',
-          message: `OpenRouter looks unavailable; not calling it for another ${Math.ceil(breaker.retryInMs() / 1000)} s`,
-          ...(last ? { cause: last } : {}),
-        });
-      }
-      const remaining = deadline - now();
-      if (remaining < MIN_ATTEMPT_MS) {
-        breaker.release();
-        throw (
-          last ??
-          failure(spec.endpoint, { status: 0, kind: 'budget', message: 'no time left in the budget for a call' })
-        );
-      }
-      const limit = Math.min(timeoutMs, remaining);
-      let error: OpenRouterError;
-      try {
-        const attempt = await once(spec, url, limit, remaining < timeoutMs);
-        if (attempt.status >= 200 && attempt.status < 300) {
-          breaker.success();
-          return decode(spec, attempt);
-        }
-        if (attempt.status === 404 && spec.notFoundNull) {
-          breaker.success();
-          return null;
-        }
-        error = httpError(spec, attempt);
-        if (isUnavailableStatus(attempt.status)) breaker.failure();
-        else breaker.success();
-      } catch (caught) {
-        if (!(caught instanceof OpenRouterError)) {
-          breaker.release();
-          throw caught;
-        }
-        if (caught.kind === 'malformed') throw caught;
-        breaker.failure();
-        error = caught;
-      }
-      last = error;
-      const retryable = error.status === 0 || isUnavailableStatus(error.status);
-      if (!retryable || attemptNo + 1 >= policy.maxAttempts) throw error;
-      const delay = Math.max(backoffDelay(attemptNo, policy, random), error.retryAfterMs ?? 0);
-      if (now() + delay + MIN_ATTEMPT_MS > deadline) throw error;
-      log?.warn(
-        { endpoint: spec.endpoint, status: error.status, kind: error.kind, attempt: attemptNo + 1, delayMs: delay },
-        'openrouter call failed; retrying',
-      );
-      await sleep(delay);
-    }
-  }
-
-  function raceSignal<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-    if (!signal) return promise;
-    if (signal.aborted) return Promise.reject(signal.reason);
-    return new Promise<T>((resolve, reject) => {
-      const onAbort = () => reject(signal.reason);
-      signal.addEventListener('abort', onAbort, { once: true });
-      promise.then(
-        (v) => {
-          signal.removeEventListener('abort', onAbort);
-          resolve(v);
+  async function listWorkspaces(opts: CallOptions = {}): Promise<Workspace[]> {
+    requireKey('management', 'Listing workspaces');
+    const deadline = now() + (opts.budgetMs ?? defaultBudgetMs);
+    const all: Workspace[] = [];
+    for (let page = 0; page < MAX_KEY_PAGES; page++) {
+      const items = await getRequired(
+        {
+          endpoint: '/workspaces',
+          path: '/workspaces',
+          query: { offset: page === 0 ? undefined : String(page * WORKSPACE_PAGE), limit: String(WORKSPACE_PAGE) },
+          role: 'management',
+          parse: parseWorkspaceList,
         },
-        (e: unknown) => {
-          signal.removeEventListener('abort', onAbort);
-          reject(e);
-        },
+        { ...opts, deadline },
       );
-    });
-  }
-
-  /**
-   * Cache → in-flight → upstream. Identical concurrent GETs (same URL, same key) share one call; the
-   * first caller's budget bounds it, and each caller's own `signal` only detaches that caller.
-   */
-  function get<T>(spec: GetSpec<T>, opts: CallOptions & { deadline?: number } = {}): Promise<T | null> {
-    const id = `${spec.role} ${urlOf(spec)}`;
-    const ttlMs = spec.ttlMs ?? 0;
-    if (ttlMs > 0 && !opts.fresh) {
-      const hit = cache.get(id);
-      if (hit && hit.expires > now()) return Promise.resolve(hit.value as T);
+      all.push(...items);
+      if (items.length < WORKSPACE_PAGE) break;
     }
-    let shared = inflight.get(id) as Promise<T | null> | undefined;
-    if (!shared) {
-      const deadline = opts.deadline ?? now() + (opts.budgetMs ?? defaultBudgetMs);
-      shared = execute(spec, deadline)
-        .then((value) => {
-          if (ttlMs > 0) cache.set(id, { value, expires: now() + ttlMs });
-          return value;
-        })
-        .finally(() => inflight.delete(id));
-      inflight.set(id, shared);
-    }
-    return raceSignal(shared, opts.signal);
+    return all;
   }
-
-  async function getRequired<T>(spec: GetSpec<T>, opts?: CallOptions & { deadline?: number }): Promise<T> {
-    const value = await get(spec, opts);
-    if (value === null) throw new Error(`unexpected empty answer from ${spec.endpoint}`);
-    return value;
-  }
-
-  function requireKey(role: 'inference' | 'management', what: string): void {
-    if (role === 'management' && !config.managementKey) throw new MissingKeyError('OPENROUTER_MANAGEMENT_KEY', what);
-    if (role === 'inference' && !config.apiKey) throw new MissingKeyError('OPENROUTER_API_KEY', what);
-  }
-
   return {
     get hasInferenceKey() {
       return Boolean(config.apiKey);
@@ -355,10 +115,11 @@ export function createOpenRouterClient(config: OpenRouterClientConfig): OpenRout
       return Boolean(config.managementKey);
     },
     get circuitState() {
-      return breaker.status;
+      return t.circuitState;
     },
+    circuitStateOf: (endpoint: string) => t.circuitStateOf(endpoint),
     clearCache() {
-      cache.clear();
+      t.clearCache();
     },
 
     /*
@@ -420,7 +181,7 @@ export function createOpenRouterClient(config: OpenRouterClientConfig): OpenRout
         {
           endpoint: '/activity',
           path: '/activity',
-          query: { date: query.date, api_key_hash: query.apiKeyHash },
+          query: { date: query.date, api_key_hash: query.apiKeyHash, workspace_id: query.workspaceId },
           role: 'management',
           parse: parseActivity,
         },
@@ -428,34 +189,71 @@ export function createOpenRouterClient(config: OpenRouterClientConfig): OpenRout
       );
     },
 
-    async listKeys(opts: CallOptions & { includeDisabled?: boolean } = {}): Promise<KeyItem[]> {
+    listWorkspaces,
+
+    /*
+     * `/keys` lists only the default workspace's keys unless `workspace_id` is given (reference §12), so
+     * without a `workspaceId` this lists `/workspaces` and pages `/keys?workspace_id=` for each. An
+     * account whose `/workspaces` answers 404 (an older API) gets the plain listing.
+     */
+    async listKeys(opts: CallOptions & { includeDisabled?: boolean; workspaceId?: string } = {}): Promise<KeyItem[]> {
       requireKey('management', 'Listing keys');
       const deadline = now() + (opts.budgetMs ?? defaultBudgetMs);
-      const all: KeyItem[] = [];
-      for (let page = 0; page < MAX_KEY_PAGES; page++) {
-        const items = await getRequired(
-          {
-            endpoint: '/keys',
-            path: '/keys',
-            query: {
-              offset: page === 0 ? undefined : String(page * PAGE_SIZE),
-              include_disabled: opts.includeDisabled ? 'true' : undefined,
+      const pageOf = async (workspaceId: string | undefined): Promise<KeyItem[]> => {
+        const all: KeyItem[] = [];
+        for (let page = 0; page < MAX_KEY_PAGES; page++) {
+          const items = await getRequired(
+            {
+              endpoint: '/keys',
+              path: '/keys',
+              query: {
+                offset: page === 0 ? undefined : String(page * PAGE_SIZE),
+                include_disabled: opts.includeDisabled ? 'true' : undefined,
+                workspace_id: workspaceId,
+              },
+              role: 'management',
+              parse: parseKeyList,
             },
-            role: 'management',
-            parse: parseKeyList,
-          },
-          { ...opts, deadline },
-        );
-        all.push(...items);
-        if (items.length < PAGE_SIZE) break;
+            { ...opts, deadline },
+          );
+          all.push(...items.map((k) => (k.workspaceId || !workspaceId ? k : { ...k, workspaceId })));
+          if (items.length < PAGE_SIZE) break;
+        }
+        return all;
+      };
+      if (opts.workspaceId !== undefined) return pageOf(opts.workspaceId);
+      let workspaces: Workspace[];
+      try {
+        workspaces = await listWorkspaces({ ...opts, budgetMs: Math.max(0, deadline - now()) });
+      } catch (error) {
+        if (error instanceof OpenRouterError && error.status === 404) return pageOf(undefined);
+        throw error;
       }
-      return all;
+      if (workspaces.length === 0) return pageOf(undefined);
+      const seen = new Set<string>();
+      const keys: KeyItem[] = [];
+      for (const w of workspaces) {
+        for (const k of await pageOf(w.id)) {
+          if (seen.has(k.hash)) continue;
+          seen.add(k.hash);
+          keys.push(k);
+        }
+      }
+      return keys;
     },
 
-    async listModels(opts = {}): Promise<Model[]> {
+    /** `/models` lists text-output models unless `output_modalities=all` (reference §6, §12): `all` asks for every one. */
+    async listModels(opts: CallOptions & { all?: boolean } = {}): Promise<Model[]> {
       const role: KeyRole = config.apiKey ? 'inference' : config.managementKey ? 'management' : 'none';
       return getRequired(
-        { endpoint: '/models', path: '/models', role, parse: parseModelList, ttlMs: ttl.models },
+        {
+          endpoint: '/models',
+          path: '/models',
+          query: { output_modalities: opts.all ? 'all' : undefined },
+          role,
+          parse: parseModelList,
+          ttlMs: ttl.models,
+        },
         opts,
       );
     },

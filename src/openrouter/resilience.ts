@@ -44,7 +44,8 @@ export interface CircuitBreakerOptions {
 type BreakerState = 'closed' | 'open' | 'half-open';
 
 /**
- * Shared by every caller of one client. Closed → (threshold failures) → open → (cool-down) → one
+ * One per endpoint of a client (`transport.ts`), shared by every caller of it; 429s do not count
+ * (back-pressure, reference §8.4). Closed → (threshold failures) → open → (cool-down) → one
  * probe (half-open; everybody else still fails fast) → closed on success, open with a doubled
  * cool-down on failure.
  */

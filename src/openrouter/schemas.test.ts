@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { parseErrorBody } from './error-body.js';
 import { parseRetryAfter } from './resilience.js';
 import {
   MalformedBodyError,
   parseActivity,
   parseCredits,
   parseCurrentKey,
-  parseErrorBody,
   parseGeneration,
   parseJsonBody,
   parseKeyItem,

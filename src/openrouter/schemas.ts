@@ -73,6 +73,7 @@ const currentKeySchema = z.looseObject({
   is_free_tier: lenientBoolean.nullish().transform((v) => v ?? false),
   is_management_key: lenientBoolean.nullish(),
   is_provisioning_key: lenientBoolean.nullish(),
+  workspace_id: nullableString,
 });
 
 const keyItemSchema = z.looseObject({
@@ -83,10 +84,17 @@ const keyItemSchema = z.looseObject({
   created_at: stringOrEmpty,
   updated_at: nullableString,
   workspace_id: nullableString,
+  external_user: nullableString,
 });
 
+/** `"YYYY-MM-DD"`, or the `"YYYY-MM-DD 00:00:00"` some `/activity` bodies carry (reference §12) → the date. */
+const activityDate = z
+  .string()
+  .min(1)
+  .transform((s) => /^(\d{4}-\d{2}-\d{2})(?:[ T]00:00:00(?:\.0+)?(?:Z|[+-]00:?00)?)?$/.exec(s.trim())?.[1] ?? s);
+
 const activitySchema = z.looseObject({
-  date: z.string().min(1),
+  date: activityDate,
   model: z.string().min(1),
   model_permaslug: z.string().nullish(),
   endpoint_id: stringOrEmpty,
@@ -244,6 +252,7 @@ export function parseCurrentKey(data: unknown): CurrentKey {
     ...keyUsage(d),
     isFreeTier: d.is_free_tier,
     isManagementKey: d.is_management_key ?? d.is_provisioning_key ?? false,
+    workspaceId: d.workspace_id,
     raw: d,
   };
 }
@@ -258,6 +267,7 @@ export function parseKeyItem(data: unknown): KeyItem {
     createdAt: d.created_at,
     updatedAt: d.updated_at,
     workspaceId: d.workspace_id,
+    externalUser: d.external_user,
     raw: d,
   };
 }
@@ -357,39 +367,4 @@ export function parseModel(data: unknown): Model {
 
 export function parseModelList(data: unknown): Model[] {
   return check(z.array(record), data, 'models').map(parseModel);
-}
-
-const errorInner = z.looseObject({
-  code: lenientNumber.nullish(),
-  message: z.string().nullish(),
-  metadata: record.nullish(),
-  error: z.unknown().optional(),
-});
-const errorEnvelope = z.looseObject({ error: z.unknown() });
-
-export interface ParsedError {
-  code: number | undefined;
-  message: string | undefined;
-  metadata: Record<string, unknown> | undefined;
-}
-
-/**
- * OpenRouter's error envelope `{error:{code,message,metadata?}}`, and the older doubly nested
- * `{error:{error:{message,code},code}}` (reference §8.3): the inner object wins where it has a value.
- */
-export function parseErrorBody(body: unknown): ParsedError | null {
-  const env = errorEnvelope.safeParse(body);
-  if (!env.success) return null;
-  const outer = errorInner.safeParse(env.data.error);
-  if (!outer.success)
-    return typeof env.data.error === 'string'
-      ? { code: undefined, message: env.data.error, metadata: undefined }
-      : null;
-  const inner = outer.data.error === undefined ? undefined : errorInner.safeParse(outer.data.error);
-  const nested = inner?.success ? inner.data : undefined;
-  return {
-    code: nested?.code ?? outer.data.code ?? undefined,
-    message: nested?.message ?? outer.data.message ?? undefined,
-    metadata: nested?.metadata ?? outer.data.metadata ?? undefined,
-  };
 }

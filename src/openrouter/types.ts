@@ -37,6 +37,8 @@ export interface KeyUsage {
 export interface CurrentKey extends KeyUsage {
   isFreeTier: boolean;
   isManagementKey: boolean;
+  /** The key's workspace (reference §12); `null` when OpenRouter leaves it out. */
+  workspaceId: string | null;
   raw: Record<string, unknown>;
 }
 
@@ -48,7 +50,16 @@ export interface KeyItem extends KeyUsage {
   createdAt: string;
   updatedAt: string | null;
   workspaceId: string | null;
+  /** A partner's end-user id (reference §12); `null` when absent. */
+  externalUser?: string | null;
   raw: Record<string, unknown>;
+}
+
+/** `GET /workspaces` item (management key; reference §12 "Workspaces"). */
+export interface Workspace {
+  id: string;
+  name: string;
+  slug: string;
 }
 
 /** One row of `GET /activity`: a (UTC date, model, endpoint) bucket. */
@@ -150,6 +161,8 @@ export interface CallOptions {
 export interface ActivityQuery {
   date?: string;
   apiKeyHash?: string;
+  /** Only this workspace; without it `/activity` covers every workspace (reference §12). */
+  workspaceId?: string;
 }
 
 /** What the rest of the bot needs from OpenRouter. Implemented by `createOpenRouterClient`. */
@@ -164,8 +177,13 @@ export interface OpenRouterClient {
   getGeneration(id: string, opts?: CallOptions): Promise<Generation | null>;
   /** `/activity` with the management key: last 30 completed UTC days. */
   getActivity(query?: ActivityQuery, opts?: CallOptions): Promise<ActivityRow[]>;
-  /** `/keys`, every page (offset += 100 until a short page). */
-  listKeys(opts?: CallOptions & { includeDisabled?: boolean }): Promise<KeyItem[]>;
-  /** `/models`, full list; cached by the client for a while. */
-  listModels(opts?: CallOptions): Promise<Model[]>;
+  /** `/workspaces`, every page. */
+  listWorkspaces(opts?: CallOptions): Promise<Workspace[]>;
+  /**
+   * `/keys` of every workspace (each paged, offset += 100 until a short page), or of one workspace
+   * with `workspaceId`. Each item carries its `workspaceId`.
+   */
+  listKeys(opts?: CallOptions & { includeDisabled?: boolean; workspaceId?: string }): Promise<KeyItem[]>;
+  /** `/models` (text-output models; every modality with `all`); cached by the client for a while. */
+  listModels(opts?: CallOptions & { all?: boolean }): Promise<Model[]>;
 }

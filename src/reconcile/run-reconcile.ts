@@ -9,6 +9,7 @@ import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
+import { createModelIdentity, type ModelIndex } from '../openrouter/model-identity.js';
 import type { OpenRouterClient } from '../openrouter/types.js';
 import { createEnrichWorker, type DrainResult, type EnrichOptions } from './enrich.js';
 import { formatFromPath, type LogFormat, type LogRecord, parseLogs, sniffFormat } from './parse-logs.js';
@@ -61,7 +62,12 @@ export interface ReportResult {
 export async function buildReport(
   db: Db,
   scope: Scope,
-  opts: { tolerances?: Tolerances; onRow?: (row: ReportRow, f: Finding) => void | Promise<void> } = {},
+  opts: {
+    tolerances?: Tolerances;
+    onRow?: (row: ReportRow, f: Finding) => void | Promise<void>;
+    /** Model identity from `/models`, so a slug matches its permaslug (issue 12). */
+    models?: ModelIndex;
+  } = {},
 ): Promise<ReportResult> {
   const tol = opts.tolerances ?? DEFAULT_TOLERANCES;
   const summary = emptySummary();
@@ -72,7 +78,7 @@ export async function buildReport(
     for (const { rowId: _rowId, ...row } of page.rows) {
       const report: ReportRow = prev?.id === row.requestId ? { ...row, duplicateOfLine: prev.line } : row;
       if (prev?.id !== row.requestId) prev = { id: row.requestId, line: row.line ?? 0 };
-      const f = classify(report, tol);
+      const f = classify(report, tol, opts.models);
       addToSummary(summary, report, f);
       await opts.onRow?.(report, f);
     }
@@ -87,7 +93,7 @@ export async function buildReport(
 
 export interface ReconcileDeps {
   db: Db;
-  openrouter: Pick<OpenRouterClient, 'getGeneration'>;
+  openrouter: Pick<OpenRouterClient, 'getGeneration'> & Partial<Pick<OpenRouterClient, 'listModels'>>;
   log?: Logger;
   now?: () => Date;
   enrich?: EnrichOptions;
@@ -155,6 +161,18 @@ function csvWriter(path: string): { write(text: string): Promise<void>; close():
  * Reconciles one JSON-lines or CSV file. Running it again on the same content replaces the earlier
  * run's rows (the batch id is the content hash) instead of reporting them all as duplicates.
  */
+/** The `/models` identity map, or none (the model check then falls back to comparing names) when it cannot load. */
+async function modelIndex(deps: ReconcileDeps): Promise<ModelIndex | undefined> {
+  const { listModels } = deps.openrouter;
+  if (!listModels) return undefined;
+  try {
+    return await createModelIdentity({ listModels: listModels.bind(deps.openrouter) }).index({ budgetMs: 10_000 });
+  } catch (error) {
+    deps.log?.warn({ err: error }, 'reconcile: /models unavailable; comparing model names as written');
+    return undefined;
+  }
+}
+
 export async function reconcileFile(
   path: string,
   deps: ReconcileDeps,
@@ -216,11 +234,13 @@ export async function reconcileFile(
     const lookups = await worker.drain({ maxWaitMs: deps.maxWaitMs ?? 60_000 });
 
     let listed = 0;
+    const models = await modelIndex(deps);
     const report = await buildReport(
       deps.db,
       { batchId },
       {
         ...(deps.tolerances ? { tolerances: deps.tolerances } : {}),
+        ...(models ? { models } : {}),
         onRow: async (row, f) => {
           if (opts.all || isDiscrepant(f)) {
             if (listed === 0) write(opts.all ? 'Requests:\n' : 'Requests that differ from what OpenRouter billed:\n');

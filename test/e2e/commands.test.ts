@@ -16,7 +16,12 @@ import { createScheduler } from '../../src/jobs/scheduler.js';
 import { createLogger } from '../../src/logger.js';
 import { createMetrics } from '../../src/metrics.js';
 import type { OpenRouterHttpClient } from '../../src/openrouter/client.js';
-import { DEMO_GENERATION_IDS, DEMO_PENDING_VISIBLE_AFTER_MS } from '../../src/openrouter/simulator/seed.js';
+import {
+  DEMO_GENERATION_IDS,
+  DEMO_PENDING_VISIBLE_AFTER_MS,
+  DEMO_RESEARCH_WORKSPACE_ID,
+} from '../../src/openrouter/simulator/seed.js';
+import { keyUsage } from '../../src/openrouter/simulator/state.js';
 import { reconcileFile } from '../../src/reconcile/run-reconcile.js';
 import { type TestDb, testDb } from '../support/db.js';
 import { startTestOpenRouter, type TestOpenRouter } from '../support/openrouter.js';
@@ -129,6 +134,34 @@ describe('usage', () => {
     expect(r.reply.notes?.join(' ')).toMatch(/completed UTC days/);
   });
 
+  it('sees the keys of the second workspace in by key and today (issue 12)', async () => {
+    const byKey = await bot().runText('usage 7d by key', ALICE);
+    expect(byKey.reply.tables?.[0]?.rows.map((row) => row[0])).toContain('research-batch');
+    const today = await bot().runText('usage today', ALICE);
+    const rows = today.reply.tables?.[0]?.rows ?? [];
+    expect(rows.map((row) => row[0])).toContain('research-batch');
+    const daily = or.sim.state.keys
+      .filter((k) => !k.management)
+      .reduce((sum, k) => sum + keyUsage(or.sim.state, k, NOW).usage_daily, 0);
+    expect(today.reply.tables?.[0]?.footer?.[1]).toBe(formatUsd(daily));
+  });
+
+  it('by workspace groups the keys by their workspace, with its name, summing to the activity', async () => {
+    const r = await bot().runText('usage 7d by workspace', ALICE);
+    expect(r.outcome).toBe('ok');
+    const rows = r.reply.tables?.[0]?.rows ?? [];
+    expect(rows.map((row) => row[0]).sort()).toEqual(['Default', 'Research']);
+    const inResearch = new Set(
+      or.sim.state.keys.filter((k) => k.workspaceId === DEMO_RESEARCH_WORKSPACE_ID).map((k) => k.hash),
+    );
+    const from = '2026-03-11';
+    const to = '2026-03-18';
+    const window = or.sim.state.activity.filter((a) => a.date >= from && a.date < to);
+    const research = window.filter((a) => inResearch.has(a.keyHash)).reduce((s, a) => s + a.usage, 0);
+    expect(rows.find((row) => row[0] === 'Research')?.[1]).toBe(formatUsd(research));
+    expect(r.reply.tables?.[0]?.footer?.[1]).toBe(formatUsd(window.reduce((s, a) => s + a.usage, 0)));
+  });
+
   it('needs the management key and says which variable', async () => {
     const onlyInference = or.makeClient({ managementKey: undefined });
     const r = await bot({ openrouter: onlyInference }).runText('usage', ALICE);
@@ -147,6 +180,16 @@ describe('balance', () => {
 });
 
 describe('estimate', () => {
+  it('sees every model, also those /models lists only with output_modalities=all', async () => {
+    const r = await bot().runText('estimate black-forest-labs/flux.2-pro 1000 100', ALICE);
+    expect(r.outcome).toBe('ok');
+    const flux = or.sim.state.models.find((m) => m.id === 'black-forest-labs/flux.2-pro');
+    const pricing = flux?.pricing as { prompt: string; completion: string };
+    const expected = 1000 * Number(pricing.prompt) + 100 * Number(pricing.completion);
+    expect(JSON.stringify(r.reply)).toContain(formatUsd(expected));
+    expect(or.sim.calls['/models']).toBe(1);
+  });
+
   it('suggests the closest models for an unknown one', async () => {
     const r = await bot().runText('estimate gpt-4.1 1000 100', ALICE);
     expect(r.outcome).toBe('user_error');

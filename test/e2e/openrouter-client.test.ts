@@ -57,7 +57,15 @@ describe('OpenRouter client against the simulator', () => {
     expect(key.raw.rate_limit).toMatchObject({ requests: -1 });
 
     const keys = await or.client.listKeys();
-    expect(keys.map((k) => k.name).sort()).toEqual(['alice-dev', 'ci', 'production', 'staging']);
+    // Both workspaces (issue 12): the Research workspace's keys are listed too.
+    expect(keys.map((k) => k.name).sort()).toEqual([
+      'alice-dev',
+      'ci',
+      'production',
+      'research-batch',
+      'research-notebook',
+      'staging',
+    ]);
     const withDisabled = await or.client.listKeys({ includeDisabled: true });
     expect(withDisabled.find((k) => k.disabled)?.name).toBe('old-prototype');
     expect(withDisabled.find((k) => k.name === 'production')?.hash).toBe(sha256Hex(DEMO_INFERENCE_KEY));
@@ -114,7 +122,13 @@ describe('OpenRouter client against the simulator', () => {
     await expect(bare.getCurrentKey()).rejects.toMatchObject({ variable: 'OPENROUTER_API_KEY' });
     await expect(bare.getGeneration('gen-1')).rejects.toBeInstanceOf(MissingKeyError);
     expect(or.sim.calls).toEqual({});
-    expect(await bare.listModels()).toHaveLength(12); // /models needs no key
+    // /models needs no key; it lists text-output models unless asked for all (reference §6, §12)
+    const textOnly = or.sim.state.models.filter((m) =>
+      ((m.architecture as { output_modalities: string[] }).output_modalities ?? []).includes('text'),
+    );
+    expect(await bare.listModels()).toHaveLength(textOnly.length);
+    expect(await bare.listModels({ all: true })).toHaveLength(or.sim.state.models.length);
+    expect(textOnly.length).toBeLessThan(or.sim.state.models.length);
     expect(bare.hasInferenceKey || bare.hasManagementKey).toBe(false);
   });
 
@@ -283,10 +297,10 @@ describe('OpenRouter client against the simulator', () => {
       });
     }
     const keys = await or.client.listKeys({ includeDisabled: true });
-    expect(keys).toHaveLength(261);
-    expect(new Set(keys.map((k) => k.hash)).size).toBe(261);
+    expect(keys).toHaveLength(263); // 256 + 5 in the default workspace + 2 in Research
+    expect(new Set(keys.map((k) => k.hash)).size).toBe(263);
     expect(keys[0]?.name).toBe('bulk-0'); // most recent first
-    expect(or.sim.calls['/keys']).toBe(3);
+    expect(or.sim.calls['/keys']).toBe(4); // 3 pages of the default workspace, 1 of Research
   });
 
   it('shares one upstream call between 50 identical concurrent fresh calls', async () => {
@@ -333,9 +347,12 @@ describe('OpenRouter client against the simulator', () => {
     or.sim.inject({ status: 502, times: Number.POSITIVE_INFINITY });
     for (let i = 0; i < 5; i++) expect((await caught(c.getCredits())).status).toBe(502);
     expect(c.circuitState).toBe('open');
-    const open = await caught(c.getCurrentKey());
+    const open = await caught(c.getCredits());
     expect(open).toMatchObject({ status: 0, kind: 'circuit-open' });
-    expect(or.sim.calls['/key']).toBeUndefined();
+    expect(or.sim.calls['/credits']).toBe(5);
+    // One breaker per endpoint (issue 12): /key still goes out while /credits is open.
+    expect((await caught(c.getCurrentKey())).status).toBe(502);
+    expect(c.circuitStateOf('/key')).toBe('closed');
 
     now += 30_000; // the probe goes out, fails, and the cool-down doubles
     expect((await caught(c.getCredits())).status).toBe(502);
@@ -417,5 +434,103 @@ describe('OpenRouter client against the simulator', () => {
     }
     expect(lines.length).toBeGreaterThan(3);
     expectNoSecret(lines.join('\n'));
+  });
+});
+
+describe('OpenRouter client against the real-service behaviours (issue 12)', () => {
+  let or: TestOpenRouter;
+  beforeEach(async () => {
+    or = await startTestOpenRouter();
+  });
+  afterEach(async () => {
+    await or.close();
+  });
+
+  it('a burst of 429s on /generation opens no breaker, and /credits keeps answering live', async () => {
+    const c = or.makeClient({
+      retry: { maxAttempts: 1 },
+      cacheTtlMs: { credits: 0, key: 0 },
+      circuitBreaker: { threshold: 3 },
+    });
+    or.sim.inject({ endpoint: '/generation', status: 429, retryAfter: 1, times: 20 });
+    for (let i = 0; i < 10; i++) {
+      const e = await caught(c.getGeneration(DEMO_GENERATION_IDS.simple));
+      expect(e.status).toBe(429);
+    }
+    expect(or.sim.calls['/generation']).toBe(10); // every one went out: 429 is back-pressure, not a fault
+    expect(c.circuitStateOf('/generation')).toBe('closed');
+    const credits = await c.getCredits();
+    expect(credits.totalCredits - credits.totalUsage).toBeCloseTo(
+      or.sim.state.account.totalCredits - or.sim.state.account.totalUsage,
+      6,
+    );
+    expect(or.sim.calls['/credits']).toBe(1);
+  });
+
+  it('5xx storms on /generation open only its breaker', async () => {
+    const c = or.makeClient({
+      retry: { maxAttempts: 1 },
+      cacheTtlMs: { credits: 0 },
+      circuitBreaker: { threshold: 3 },
+    });
+    or.sim.inject({ endpoint: '/generation', status: 503, times: 3 });
+    for (let i = 0; i < 3; i++) await caught(c.getGeneration(DEMO_GENERATION_IDS.simple));
+    expect(c.circuitStateOf('/generation')).toBe('open');
+    expect((await caught(c.getGeneration(DEMO_GENERATION_IDS.simple))).kind).toBe('circuit-open');
+    expect((await c.getCredits()).totalCredits).toBeGreaterThan(0);
+  });
+
+  it('lists every workspace’s keys, each with its workspace', async () => {
+    const keys = await or.client.listKeys({ includeDisabled: true });
+    const expected = or.sim.state.keys.filter((k) => !k.management);
+    expect(keys.map((k) => k.hash).sort()).toEqual(expected.map((k) => k.hash).sort());
+    for (const k of keys) expect(k.workspaceId).toBe(expected.find((e) => e.hash === k.hash)?.workspaceId);
+    const workspaces = await or.client.listWorkspaces();
+    expect(workspaces.map((w) => w.slug)).toEqual(['default', 'research']);
+    const one = await or.client.listKeys({ workspaceId: workspaces[1]?.id ?? '' });
+    expect(one.map((k) => k.name).sort()).toEqual(['research-batch', 'research-notebook']);
+  });
+
+  it('falls back to the plain /keys listing when /workspaces is 404 (older API)', async () => {
+    or.sim.inject({ endpoint: '/workspaces', status: 404 });
+    const keys = await or.client.listKeys({ includeDisabled: true });
+    expect(keys.map((k) => k.name).sort()).toEqual(['alice-dev', 'ci', 'old-prototype', 'production', 'staging']);
+  });
+
+  it('reads "YYYY-MM-DD 00:00:00" activity dates as dates', async () => {
+    const rows = await or.client.getActivity();
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.every((r) => /^\d{4}-\d{2}-\d{2}$/.test(r.date))).toBe(true);
+  });
+
+  it('stays lenient: new fields, and missing fields the SDK requires, never break an answer', async () => {
+    const key = (await (
+      await fetch(`${or.sim.url}/key`, { headers: { authorization: `Bearer ${DEMO_INFERENCE_KEY}` } })
+    ).json()) as { data: Record<string, unknown> };
+    const {
+      workspace_id: _w,
+      allowed_data_regions: _a,
+      organization_id: _o,
+      rate_limit: _r,
+      is_provisioning_key: _p,
+      ...trimmed
+    } = key.data;
+    or.sim.inject({ endpoint: '/key', status: 200, body: { data: { ...trimmed, brand_new_field: { x: 1 } } } });
+    const current = await or.client.getCurrentKey({ fresh: true });
+    expect(current.limit).toBe(key.data.limit);
+    expect(current.workspaceId).toBeNull();
+    or.sim.inject({
+      endpoint: '/workspaces',
+      status: 200,
+      body: { data: [{ id: 'ws-1', unknown: true }], total_count: 1, extra: 'x' },
+    });
+    expect(await or.client.listWorkspaces()).toEqual([{ id: 'ws-1', name: 'ws-1', slug: 'ws-1' }]);
+    or.sim.inject({
+      endpoint: '/keys',
+      status: 200,
+      body: { data: [{ hash: 'abc', usage: '1.5', new_counter: 3 }] },
+    });
+    const [item] = await or.client.listKeys({ workspaceId: 'ws-1' });
+    expect(item).toMatchObject({ hash: 'abc', usage: 1.5, externalUser: null, workspaceId: 'ws-1' });
   });
 });

@@ -108,7 +108,7 @@ describe('OpenRouter simulator', () => {
     expect(a.account.totalUsage).toBeGreaterThan(activity + historical);
     const perKey = a.keys.reduce((s, k) => s + keyUsage(a, k, TEST_NOW).usage, 0);
     expect(perKey).toBeLessThanOrEqual(a.account.totalUsage);
-    expect(a.keys.filter((k) => !k.management)).toHaveLength(5);
+    expect(a.keys.filter((k) => !k.management)).toHaveLength(7); // five in the default workspace, two in Research
     expect(a.generations.length).toBeGreaterThanOrEqual(10);
   });
 

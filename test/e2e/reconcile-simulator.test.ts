@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, type DbHandle } from '../../src/db/client.js';
 import { migrate } from '../../src/db/migrate.js';
 import { createOpenRouterClient } from '../../src/openrouter/client.js';
+import { createDemoSeed } from '../../src/openrouter/simulator/seed.js';
 import { type Simulator, startSimulator } from '../../src/openrouter/simulator/server.js';
 import { addGeneration, addKey } from '../../src/openrouter/simulator/state.js';
 import type { OpenRouterClient } from '../../src/openrouter/types.js';
@@ -146,5 +147,39 @@ describe('reconcile against the OpenRouter simulator', () => {
     sim.clearFaults();
     expect(result.lookups?.rateLimited).toBeGreaterThan(0);
     expect(result.summary?.byStatus.match).toBe(2);
+  });
+
+  it('matches a logged slug with the permaslug OpenRouter bills, and flags only genuinely different models', async () => {
+    sim.state.models = createDemoSeed(new Date('2026-11-26T12:00:00Z')).models;
+    const day = { created_at: `${DAY}T11:00:00.000Z` };
+    gen('gen-id-sonnet', { ...day, model: 'anthropic/claude-4.5-sonnet-20250929' });
+    gen('gen-id-qwen', { ...day, model: 'qwen/qwen3-235b-a22b-07-25' });
+    gen('gen-id-mini', { ...day, model: 'openai/gpt-4.1-mini-2025-04-14' });
+    gen('gen-id-haiku', { ...day, model: 'anthropic/claude-4.5-haiku-20251001' });
+    const logged: [string, string][] = [
+      ['gen-id-sonnet', 'anthropic/claude-sonnet-4.5'], // same model: slug vs permaslug
+      ['gen-id-qwen', 'qwen/qwen3-235b-a22b-2507'], // same model: the permaslug is not slug + date
+      ['gen-id-mini', 'openai/gpt-4.1'], // different: gpt-4.1 was logged, gpt-4.1-mini billed
+      ['gen-id-haiku', 'anthropic/claude-sonnet-4.5'], // different: sonnet logged, haiku billed
+    ];
+    const file = join(dir, 'models.jsonl');
+    const line = ([id, model]: [string, string]) =>
+      JSON.stringify({
+        request_id: id,
+        timestamp: `${DAY}T11:00:00Z`,
+        model,
+        tokens_in: 1000,
+        tokens_out: 100,
+        cost: 0.0015,
+      });
+    await writeFile(file, `${logged.map(line).join('\n')}\n`);
+    // A fresh client: the shared one cached the empty /models list of the earlier tests for an hour.
+    const fresh = createOpenRouterClient({ baseUrl: sim.url, apiKey: KEY, retry: { baseDelayMs: 1, maxDelayMs: 5 } });
+    const result = await reconcileFile(file, { db: handle.db, openrouter: fresh, maxWaitMs: 5_000 });
+    expect(result.summary?.byStatus).toMatchObject({ match: 2, mismatch: 2 });
+    expect(result.summary?.byKind).toMatchObject({ model: 2 });
+    expect(result.text).toContain('model openai/gpt-4.1 vs openai/gpt-4.1-mini-2025-04-14');
+    expect(result.text).toContain('model anthropic/claude-sonnet-4.5 vs anthropic/claude-4.5-haiku-20251001');
+    expect(result.text).not.toContain('gen-id-sonnet');
   });
 });

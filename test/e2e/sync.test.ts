@@ -4,11 +4,12 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Db } from '../../src/db/client.js';
 import { spendByDay, usageBreakdown } from '../../src/db/queries/activity.js';
 import { latestCreditSnapshot } from '../../src/db/queries/credits.js';
-import { listKeys } from '../../src/db/queries/keys.js';
+import { keyNames, listKeys, workspaceNames } from '../../src/db/queries/keys.js';
 import { getSyncState } from '../../src/db/queries/sync-state.js';
 import { activityDays } from '../../src/db/schema.js';
 import { syncOnce } from '../../src/jobs/sync.js';
-import { activityRows, addDays, utcDate } from '../../src/openrouter/simulator/state.js';
+import { DEMO_KEYS, DEMO_RESEARCH_WORKSPACE_ID } from '../../src/openrouter/simulator/seed.js';
+import { activityRows, addDays, sha256Hex, utcDate } from '../../src/openrouter/simulator/state.js';
 import { describeEachBackend } from '../support/db.js';
 import { startTestOpenRouter, TEST_NOW, type TestOpenRouter } from '../support/openrouter.js';
 
@@ -108,5 +109,38 @@ describeEachBackend('sync against the OpenRouter simulator', (s) => {
     for (const e of summary.errors) expect(e.message).toContain('OPENROUTER_MANAGEMENT_KEY');
     expect(or.sim.calls['/credits'] ?? 0).toBe(0);
     expect(or.sim.calls['/activity'] ?? 0).toBe(0);
+  });
+
+  it('stores every workspace’s keys with their workspace, and marks keys deleted on OpenRouter', async () => {
+    await syncOnce({ db: s.db, openrouter: or.client, now, logger });
+    const stored = await listKeys(s.db);
+    const batch = stored.find((k) => k.hash === sha256Hex(DEMO_KEYS.researchBatch));
+    expect(batch).toMatchObject({ name: 'research-batch', workspaceId: DEMO_RESEARCH_WORKSPACE_ID, deletedAt: null });
+    expect((await workspaceNames(s.db)).get(DEMO_RESEARCH_WORKSPACE_ID)).toBe('Research');
+
+    const index = or.sim.state.keys.findIndex((k) => k.hash === sha256Hex(DEMO_KEYS.researchNotebook));
+    const [gone] = or.sim.state.keys.splice(index, 1);
+    if (!gone) throw new Error('no research-notebook key in the demo seed');
+    try {
+      or.sim.resetCalls();
+      const summary = await syncOnce({ db: s.db, openrouter: or.makeClient(), now, logger });
+      expect(summary.errors).toEqual([]);
+      expect(summary.deletedKeys).toBe(1);
+      expect((await listKeys(s.db)).some((k) => k.hash === gone.hash)).toBe(false);
+      const all = await listKeys(s.db, { includeDeleted: true });
+      expect(all.find((k) => k.hash === gone.hash)?.deletedAt).toEqual(TEST_NOW);
+      expect((await keyNames(s.db)).get(gone.hash)).toBe('research-notebook (deleted)');
+      // It left the per-key sync: one /activity call account-wide plus one per live key.
+      const live = or.sim.state.keys.filter((k) => !k.management).length;
+      expect(or.sim.calls['/activity']).toBe(1 + live);
+      // Its history stays.
+      const perKey = await spendByDay(s.db, { ...window, keyHash: gone.hash });
+      expect(perKey.length).toBeGreaterThan(0);
+    } finally {
+      or.sim.state.keys.splice(index, 0, gone);
+    }
+    const again = await syncOnce({ db: s.db, openrouter: or.makeClient(), now, logger, parts: ['keys'] });
+    expect(again.deletedKeys).toBe(0);
+    expect((await listKeys(s.db)).find((k) => k.hash === gone.hash)?.deletedAt).toBeNull();
   });
 });

@@ -5,7 +5,16 @@
  * PRNG, so the same `now` always gives the same state.
  * @module
  */
-import { addGeneration, addKey, type SimActivity, type SimKey, type SimState, sha256Hex, utcDate } from './state.js';
+import {
+  addGeneration,
+  addKey,
+  defaultWorkspace,
+  type SimActivity,
+  type SimKey,
+  type SimState,
+  sha256Hex,
+  utcDate,
+} from './state.js';
 
 /** Clearly fake keys; the simulator accepts them, OpenRouter never would. */
 export const DEMO_INFERENCE_KEY = 'sk-or-v1-demo-inference-not-a-real-key-00000000000000000000000000000prod';
@@ -16,8 +25,14 @@ export const DEMO_KEYS = {
   ci: 'sk-or-v1-demo-ci-not-a-real-key-00000000000000000000000000000000000000ci01',
   aliceDev: 'sk-or-v1-demo-alice-dev-not-a-real-key-000000000000000000000000000000alic',
   disabled: 'sk-or-v1-demo-old-prototype-not-a-real-key-0000000000000000000000000old1',
+  /** Keys of the second workspace ("Research"): `/keys` lists them only with its `workspace_id`. */
+  researchBatch: 'sk-or-v1-demo-research-batch-not-a-real-key-00000000000000000000000rsb1',
+  researchNotebook: 'sk-or-v1-demo-research-notebook-not-a-real-key-00000000000000000000rsn1',
   management: DEMO_MANAGEMENT_KEY,
 } as const;
+
+/** The demo account's second workspace (reference §12 "Workspaces"). */
+export const DEMO_RESEARCH_WORKSPACE_ID = 'b7c1e0a2-5d4f-4e3a-9c2b-1f0e6d5a4c3b';
 
 /** Ids of the notable generations (the id's timestamp part is fixed; `created_at` follows `now`). */
 export const DEMO_GENERATION_IDS = {
@@ -57,6 +72,8 @@ interface ModelDef {
   overrides?: Record<string, unknown>[];
   expiresInDays?: number;
   reasoning?: boolean;
+  /** Default `['text']`; `/models` hides models without text output unless `output_modalities=all`. */
+  outputModalities?: string[];
   created: number;
 }
 
@@ -204,6 +221,31 @@ const MODELS: ModelDef[] = [
     providers: ['Alibaba', 'DeepInfra'],
     created: 1753230546,
   },
+  {
+    // The permaslug is not the id plus a date: the date is shortened and reordered (reference §12
+    // "Model identity": `qwen/qwen3-235b-a22b-07-25` for `qwen/qwen3-235b-a22b-2507`).
+    id: 'qwen/qwen3-235b-a22b-2507',
+    name: 'Qwen: Qwen3 235B A22B Instruct 2507',
+    permaslug: 'qwen/qwen3-235b-a22b-07-25',
+    prompt: '0.00000008',
+    completion: '0.00000055',
+    context: 262144,
+    providers: ['DeepInfra', 'Together'],
+    created: 1753119555,
+  },
+  {
+    // An image-output model: only `/models?output_modalities=all` lists it (reference §6, §12).
+    // Prices illustrative.
+    id: 'black-forest-labs/flux.2-pro',
+    name: 'Black Forest Labs: FLUX.2 Pro',
+    permaslug: 'black-forest-labs/flux.2-pro-20251125',
+    prompt: '0.000004',
+    completion: '0.00003',
+    context: 32768,
+    providers: ['Black Forest Labs'],
+    outputModalities: ['image'],
+    created: 1764028800,
+  },
 ];
 
 function modelObject(def: ModelDef, now: Date): Record<string, unknown> {
@@ -227,9 +269,9 @@ function modelObject(def: ModelDef, now: Date): Record<string, unknown> {
     description: `${def.name} (simulated).`,
     context_length: def.context,
     architecture: {
-      modality: 'text->text',
+      modality: `text->${(def.outputModalities ?? ['text']).join('+')}`,
       input_modalities: ['text'],
-      output_modalities: ['text'],
+      output_modalities: def.outputModalities ?? ['text'],
       tokenizer: def.id.split('/')[0] ?? 'Other',
       instruct_type: null,
     },
@@ -324,11 +366,36 @@ const PROFILES: Profile[] = [
   },
 ];
 
+/** The second workspace's keys; their own PRNG, so the default workspace's figures stay as they were. */
+const RESEARCH_PROFILES: Profile[] = [
+  {
+    key: 'researchBatch',
+    daily: 2.4,
+    weekendFactor: 0.9,
+    mix: [
+      ['qwen/qwen3-235b-a22b-2507', 0.6],
+      ['google/gemini-2.5-pro', 0.4],
+    ],
+  },
+  {
+    key: 'researchNotebook',
+    daily: 0.5,
+    weekendFactor: 0.3,
+    mix: [['anthropic/claude-haiku-4.5', 1]],
+  },
+];
+
 const DAYS_OF_ACTIVITY = 45;
 const SPIKE_DAYS_AGO = 9;
 const r9 = (n: number) => Math.round(n * 1e9) / 1e9;
 
-function buildActivity(state: SimState, now: Date, keys: Record<string, SimKey>, rnd: () => number): SimActivity[] {
+function buildActivity(
+  state: SimState,
+  now: Date,
+  keys: Record<string, SimKey>,
+  rnd: () => number,
+  profiles: Profile[] = PROFILES,
+): SimActivity[] {
   const rows: SimActivity[] = [];
   const today = utcDate(now);
   const dayFraction = (now.getTime() - Date.parse(`${today}T00:00:00Z`)) / 86_400_000;
@@ -336,7 +403,7 @@ function buildActivity(state: SimState, now: Date, keys: Record<string, SimKey>,
     const date = utcDate(new Date(now.getTime() - ago * 86_400_000));
     const dow = new Date(`${date}T00:00:00Z`).getUTCDay();
     const weekend = dow === 0 || dow === 6;
-    for (const p of PROFILES) {
+    for (const p of profiles) {
       const key = keys[p.key];
       if (!key || (p.activeUntilDaysAgo !== undefined && ago < p.activeUntilDaysAgo)) continue;
       let spend = p.daily * (weekend ? p.weekendFactor : 1) * (0.8 + rnd() * 0.4);
@@ -568,6 +635,17 @@ export function createDemoSeed(now: Date): SimState {
   const iso = (daysAgo: number) => new Date(t - daysAgo * day).toISOString();
   const state: SimState = {
     account: { totalCredits: 0, totalUsage: 0, userId: 'user_2demoAcct0000000000000000' },
+    workspaces: [
+      defaultWorkspace(iso(420)),
+      {
+        id: DEMO_RESEARCH_WORKSPACE_ID,
+        name: 'Research',
+        slug: 'research',
+        description: 'Batch evaluations and notebooks',
+        createdAt: iso(90),
+        isDefault: false,
+      },
+    ],
     keys: [],
     activity: [],
     generations: [],
@@ -624,7 +702,27 @@ export function createDemoSeed(now: Date): SimState {
       historicalUsage: 12.4,
     }),
   };
-  const rows = buildActivity(state, now, keys, rnd);
+  keys.researchBatch = addKey(state, {
+    secret: DEMO_KEYS.researchBatch,
+    name: 'research-batch',
+    limit: 150,
+    limitReset: 'monthly',
+    createdAt: iso(80),
+    workspaceId: DEMO_RESEARCH_WORKSPACE_ID,
+    historicalUsage: 31.2,
+  });
+  keys.researchNotebook = addKey(state, {
+    secret: DEMO_KEYS.researchNotebook,
+    name: 'research-notebook',
+    createdAt: iso(70),
+    workspaceId: DEMO_RESEARCH_WORKSPACE_ID,
+    externalUser: 'partner-user-4821',
+    historicalUsage: 4.75,
+  });
+  const rows = [
+    ...buildActivity(state, now, keys, rnd),
+    ...buildActivity(state, now, keys, seededRandom(20_260_202), RESEARCH_PROFILES),
+  ];
   const historical = state.keys.reduce((sum, k) => sum + k.historicalUsage, 0) + 118.25; // + keys deleted since
   const activityUsage = rows.reduce((sum, r) => sum + r.usage, 0);
   state.account.totalUsage = r9(historical + activityUsage);

@@ -1,19 +1,22 @@
 /**
  * An offline OpenRouter billing API on node:http (reference §13 checklist), for `npm run demo` and
  * the tests: `/credits`, `/key` (+ legacy `/auth/key`), `/generation`, `/activity`, `/keys`,
- * `/keys/{hash}`, `/models`, `/model/{author}/{slug}`, with injectable faults and a settable clock.
+ * `/keys/{hash}` (GET, PATCH), `/workspaces`, `/models`, `/model/{author}/{slug}`, with injectable
+ * faults, a settable clock and a `spend` control. Management routes live in ./admin.ts.
  * @module
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { currentKeyBody, findListedKey, keyItem, listKeys, listWorkspaces, patchKey, SimHttpFailure } from './admin.js';
 import {
   activityRows,
   addDays,
   emptyState,
   type InferenceCreditsMode,
-  keyUsage,
+  type SimActivity,
   type SimKey,
   type SimState,
+  spendKey,
   utcDate,
 } from './state.js';
 
@@ -44,6 +47,12 @@ export interface SimulatorOptions {
   port?: number;
   /** What `/credits` answers to an inference key (reference §2.3). Default `403`. */
   inferenceCreditsMode?: InferenceCreditsMode;
+  /**
+   * How `/activity` writes `date`: OpenRouter sends `"YYYY-MM-DD"` and, as third-party clients saw,
+   * sometimes `"YYYY-MM-DD 00:00:00"` (reference §12 "`/activity` date values"). `mixed` (default):
+   * the datetime form on odd days of the month, deterministic.
+   */
+  activityDates?: 'date' | 'datetime' | 'mixed';
 }
 
 export interface Simulator {
@@ -53,6 +62,8 @@ export interface Simulator {
   /** Requests received per endpoint (`/credits`, `/key`, `/auth/key`, `/generation`, `/activity`, `/keys`, `/keys/:hash`, `/models`, `/model`). */
   calls: Record<string, number>;
   inferenceCreditsMode: InferenceCreditsMode;
+  /** Makes the key spend `usd` now: its usage counters and the account's total usage grow (see `spendKey`). */
+  spend(keyHash: string, usd: number, opts?: { model?: string; permaslug?: string }): SimActivity;
   resetCalls(): void;
   inject(fault: SimFault): void;
   clearFaults(): void;
@@ -81,13 +92,15 @@ const STANDARD_MESSAGES: Record<number, string> = {
   529: 'Provider returned error',
 };
 
-class HttpFailure extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
+const HttpFailure = SimHttpFailure;
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
 }
 
 function endpointOf(path: string): string {
@@ -114,6 +127,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     state,
     calls,
     inferenceCreditsMode: options.inferenceCreditsMode ?? '403',
+    spend: (keyHash, usd, opts) => spendKey(state, keyHash, usd, clock(), opts ?? {}),
     resetCalls() {
       for (const k of Object.keys(calls)) delete calls[k];
     },
@@ -164,58 +178,37 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     if (!key.management) throw new HttpFailure(403, 'Only management keys can perform this operation');
   }
 
-  function keyItem(key: SimKey) {
-    return {
-      hash: key.hash,
-      name: key.name,
-      disabled: key.disabled,
-      ...keyUsage(state, key, clock()),
-      created_at: key.createdAt,
-      updated_at: key.updatedAt,
-      creator_user_id: key.creatorUserId,
-      workspace_id: key.workspaceId,
-      expires_at: key.expiresAt,
-    };
+  /** `/models` lists text-output models unless `output_modalities=all` (or names other modalities) [SPEC, reference §6, §12]. */
+  function listedModels(query: URLSearchParams): Record<string, unknown>[] {
+    const wanted = (query.get('output_modalities') ?? 'text').split(',').map((m) => m.trim().toLowerCase());
+    if (wanted.includes('all')) return state.models;
+    return state.models.filter((m) => {
+      const out = (m.architecture as { output_modalities?: unknown } | undefined)?.output_modalities;
+      const list = Array.isArray(out) ? out.map(String) : ['text'];
+      return list.some((o) => wanted.includes(o));
+    });
   }
 
-  function currentKey(key: SimKey) {
-    const u = keyUsage(state, key, clock());
-    return {
-      label: key.label,
-      is_management_key: key.management,
-      is_provisioning_key: key.management,
-      limit: u.limit,
-      limit_reset: u.limit_reset,
-      limit_remaining: u.limit_remaining,
-      include_byok_in_limit: u.include_byok_in_limit,
-      usage: u.usage,
-      usage_daily: u.usage_daily,
-      usage_weekly: u.usage_weekly,
-      usage_monthly: u.usage_monthly,
-      byok_usage: u.byok_usage,
-      byok_usage_daily: u.byok_usage_daily,
-      byok_usage_weekly: u.byok_usage_weekly,
-      byok_usage_monthly: u.byok_usage_monthly,
-      is_free_tier: key.isFreeTier,
-      expires_at: key.expiresAt,
-      creator_user_id: key.creatorUserId,
-      rate_limit: { requests: -1, interval: '10s', note: 'This field is deprecated and safe to ignore.' },
-    };
+  function activityDate(date: string): string {
+    const style = options.activityDates ?? 'mixed';
+    const odd = Number(date.slice(8, 10)) % 2 === 1;
+    return style === 'datetime' || (style === 'mixed' && odd) ? `${date} 00:00:00` : date;
   }
 
-  function route(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): void {
+  function route(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams, body: unknown): void {
     if (path === '/models') {
       const offset = query.get('offset');
       const limit = query.get('limit');
-      let data = state.models;
+      const listed = listedModels(query);
+      let data = listed;
       let next: string | null = null;
       if (offset !== null || limit !== null) {
         const from = Math.max(0, Number(offset ?? 0) || 0);
         const size = Math.min(1000, Math.max(1, Number(limit ?? 500) || 500));
-        data = state.models.slice(from, from + size);
-        if (from + size < state.models.length) next = `${PREFIX}/models?offset=${from + size}&limit=${size}`;
+        data = listed.slice(from, from + size);
+        if (from + size < listed.length) next = `${PREFIX}/models?offset=${from + size}&limit=${size}`;
       }
-      send(res, 200, { data, total_count: state.models.length, links: { next } });
+      send(res, 200, { data, total_count: listed.length, links: { next } });
       return;
     }
     const modelMatch = MODEL_PATH.exec(path);
@@ -238,7 +231,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       return;
     }
     if (path === '/key' || path === '/auth/key') {
-      send(res, 200, { data: currentKey(key) });
+      send(res, 200, { data: currentKeyBody(state, key, clock()) });
       return;
     }
     if (path === '/generation') {
@@ -264,31 +257,37 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
           throw new HttpFailure(400, 'Date must be within the last 30 completed UTC days');
       }
       const keyHash = query.get('api_key_hash') ?? undefined;
-      send(res, 200, {
-        data: activityRows(state, now, { ...(date ? { date } : {}), ...(keyHash ? { keyHash } : {}) }),
+      // `/activity` covers every workspace unless `workspace_id` narrows it; `group_by=workspace`
+      // splits the rows and adds `workspace_id` (reference §5 parameters, §12).
+      const workspaceId = query.get('workspace_id') ?? undefined;
+      if (workspaceId !== undefined && !state.workspaces.some((w) => w.id === workspaceId))
+        throw new HttpFailure(400, 'Invalid workspace_id');
+      const groupByWorkspace = query.get('group_by') === 'workspace';
+      const rows = activityRows(state, now, {
+        ...(date ? { date } : {}),
+        ...(keyHash ? { keyHash } : {}),
+        ...(workspaceId ? { workspaceId } : {}),
+        groupByWorkspace,
       });
+      send(res, 200, { data: rows.map((r) => ({ ...r, date: activityDate(r.date) })) });
+      return;
+    }
+    if (path === '/workspaces') {
+      requireManagement(key);
+      send(res, 200, listWorkspaces(state, query));
       return;
     }
     if (path === '/keys') {
       requireManagement(key);
-      const offsetText = query.get('offset') ?? '0';
-      const offset = Number(offsetText);
-      if (!Number.isInteger(offset) || offset < 0) throw new HttpFailure(400, 'Invalid offset');
-      const includeDisabled = query.get('include_disabled') === 'true';
-      const list = state.keys
-        .filter((k) => !k.management && (includeDisabled || !k.disabled))
-        .sort((a, b) => (a.createdAt === b.createdAt ? 0 : a.createdAt < b.createdAt ? 1 : -1))
-        .slice(offset, offset + 100)
-        .map(keyItem);
-      send(res, 200, { data: list });
+      send(res, 200, { data: listKeys(state, query, now) });
       return;
     }
     const hashMatch = HASH_PATH.exec(path);
     if (hashMatch) {
       requireManagement(key);
-      const found = state.keys.find((k) => k.hash === hashMatch[1] && !k.management);
-      if (!found) throw new HttpFailure(404, 'API key not found');
-      send(res, 200, { data: keyItem(found) });
+      const found = findListedKey(state, decodeURIComponent(hashMatch[1] ?? ''));
+      if (req.method === 'PATCH') send(res, 200, { data: patchKey(state, found, body, now) });
+      else send(res, 200, { data: keyItem(state, found, now) });
       return;
     }
     throw new HttpFailure(404, 'Not Found');
@@ -330,16 +329,28 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         else sendError(res, status, undefined, headers);
         return;
       }
-      if (req.method !== 'GET') {
+      const patchable = req.method === 'PATCH' && endpoint === '/keys/:hash';
+      if (req.method !== 'GET' && !patchable) {
         sendError(res, 405, 'Method not allowed');
         return;
       }
-      try {
-        route(req, res, path, url.searchParams);
-      } catch (error) {
-        if (error instanceof HttpFailure) sendError(res, error.status, error.message);
-        else sendError(res, 500, 'Internal Server Error');
-      }
+      readBody(req)
+        .then((text) => {
+          if (res.destroyed) return;
+          let body: unknown;
+          if (patchable) {
+            try {
+              body = JSON.parse(text);
+            } catch {
+              throw new HttpFailure(400, 'Invalid JSON body');
+            }
+          }
+          route(req, res, path, url.searchParams, body);
+        })
+        .catch((error: unknown) => {
+          if (error instanceof HttpFailure) sendError(res, error.status, error.message);
+          else sendError(res, 500, 'Internal Server Error');
+        });
     };
     if (fault?.latencyMs) setTimeout(answer, fault.latencyMs);
     else answer();

@@ -33,7 +33,10 @@ export interface SimKey {
   updatedAt: string | null;
   expiresAt: string | null;
   creatorUserId: string | null;
+  /** Every key lives in one workspace (reference §12 "Workspaces"). */
   workspaceId: string;
+  /** A partner's end-user id; `null` for ordinary keys (`/keys` items carry it, SDK `external_user`). */
+  externalUser: string | null;
   /** Usage from before the activity rows the simulator holds. */
   historicalUsage: number;
 }
@@ -66,8 +69,28 @@ export interface SimGeneration {
 
 export type InferenceCreditsMode = '403' | 'zeros' | 'real';
 
+/** A workspace as `GET /workspaces` lists it (reference §12 "Workspaces"; SDK `Workspace` schema). */
+export interface SimWorkspace {
+  id: string;
+  name: string;
+  slug: string;
+  description: string | null;
+  createdAt: string;
+  /** `GET /keys` without `workspace_id` lists only the default workspace's keys [SPEC]. */
+  isDefault: boolean;
+}
+
+/** The id of the default workspace of an account the simulator creates. */
+export const DEFAULT_WORKSPACE_ID = '0df9e665-d932-5740-b2c7-b52af166bc11';
+
+export function defaultWorkspace(createdAt = '2025-01-01T00:00:00Z'): SimWorkspace {
+  return { id: DEFAULT_WORKSPACE_ID, name: 'Default', slug: 'default', description: null, createdAt, isDefault: true };
+}
+
 export interface SimState {
   account: SimAccount;
+  /** The account's workspaces; the one with `isDefault` is what `/keys` lists without `workspace_id`. */
+  workspaces: SimWorkspace[];
   keys: SimKey[];
   activity: SimActivity[];
   generations: SimGeneration[];
@@ -90,6 +113,7 @@ export function maskedLabel(secret: string): string {
 export function emptyState(): SimState {
   return {
     account: { totalCredits: 0, totalUsage: 0, userId: 'user_sim0000000000000000000000' },
+    workspaces: [defaultWorkspace()],
     keys: [],
     activity: [],
     generations: [],
@@ -112,7 +136,8 @@ export function addKey(state: SimState, key: Partial<SimKey> & { secret: string;
     updatedAt: null,
     expiresAt: null,
     creatorUserId: state.account.userId,
-    workspaceId: '0df9e665-d932-5740-b2c7-b52af166bc11',
+    workspaceId: DEFAULT_WORKSPACE_ID,
+    externalUser: null,
     historicalUsage: 0,
     ...key,
   };
@@ -127,6 +152,41 @@ export function addActivity(state: SimState, rows: SimActivity | SimActivity[], 
     state.activity.push(row);
     if (countInTotal) state.account.totalUsage += row.usage;
   }
+}
+
+/**
+ * Makes a key spend `usd` today (simulator clock `now`): a new activity row for today, so the key's
+ * `usage`, `usage_daily/weekly/monthly` and `limit_remaining` grow as OpenRouter's would after real
+ * inference, and the account's `total_usage` grows with it. Today's row stays out of `/activity`
+ * until the UTC day completes (reference §5). For runaway-key tests.
+ */
+export function spendKey(
+  state: SimState,
+  keyHash: string,
+  usd: number,
+  now: Date,
+  opts: { model?: string; permaslug?: string; requests?: number } = {},
+): SimActivity {
+  const key = state.keys.find((k) => k.hash === keyHash);
+  if (!key) throw new Error(`spendKey: no key with hash ${keyHash}`);
+  if (!(Number.isFinite(usd) && usd >= 0)) throw new Error('spendKey: usd must be a non-negative number');
+  const model = opts.model ?? 'openai/gpt-4.1-mini';
+  const row: SimActivity = {
+    keyHash,
+    date: utcDate(now),
+    model,
+    permaslug: opts.permaslug ?? `${model}-2025-04-14`,
+    endpointId: '6f1f7c1e-0000-4000-a000-000000005e4d',
+    providerName: 'OpenAI',
+    usage: usd,
+    byokUsageInference: 0,
+    requests: opts.requests ?? Math.max(1, Math.round(usd * 100)),
+    promptTokens: Math.round(usd * 250_000),
+    completionTokens: Math.round(usd * 62_500),
+    reasoningTokens: 0,
+  };
+  addActivity(state, row);
+  return row;
 }
 
 export function setCredits(state: SimState, credits: { totalCredits?: number; totalUsage?: number }): void {
@@ -274,18 +334,25 @@ export function keyUsage(state: SimState, key: SimKey, now: Date) {
  * `/activity` rows: the last 30 completed UTC days before `now` (today excluded), one row per
  * (date, model, endpoint) summed over the selected keys.
  */
-export function activityRows(state: SimState, now: Date, filter: { date?: string; keyHash?: string } = {}) {
+export function activityRows(
+  state: SimState,
+  now: Date,
+  filter: { date?: string; keyHash?: string; workspaceId?: string; groupByWorkspace?: boolean } = {},
+) {
   const today = utcDate(now);
   const first = addDays(today, -30);
-  const buckets = new Map<string, SimActivity>();
+  const buckets = new Map<string, SimActivity & { workspaceId: string }>();
+  const workspaceOf = new Map(state.keys.map((k) => [k.hash, k.workspaceId]));
   for (const row of state.activity) {
     if (row.date >= today || row.date < first) continue;
     if (filter.date && row.date !== filter.date) continue;
     if (filter.keyHash && row.keyHash !== filter.keyHash) continue;
-    const id = `${row.date}|${row.model}|${row.endpointId}`;
+    const workspaceId = workspaceOf.get(row.keyHash) ?? '';
+    if (filter.workspaceId && workspaceId !== filter.workspaceId) continue;
+    const id = `${row.date}|${row.model}|${row.endpointId}${filter.groupByWorkspace ? `|${workspaceId}` : ''}`;
     const b = buckets.get(id);
     if (!b) {
-      buckets.set(id, { ...row });
+      buckets.set(id, { ...row, workspaceId });
       continue;
     }
     b.usage += row.usage;
@@ -309,5 +376,6 @@ export function activityRows(state: SimState, now: Date, filter: { date?: string
       prompt_tokens: r.promptTokens,
       completion_tokens: r.completionTokens,
       reasoning_tokens: r.reasoningTokens,
+      ...(filter.groupByWorkspace ? { workspace_id: r.workspaceId } : {}),
     }));
 }

@@ -20,9 +20,14 @@ export function baseModel(model: string): string {
   return model.trim().toLowerCase().replace(DATE_SUFFIX, '');
 }
 
-function sameModel(local: string, g: BilledGeneration): boolean {
+/** Model identity from `/models` (`openrouter/model-identity.ts` `ModelIndex`). */
+export type ModelNames = { same(a: string, b: string): boolean; knows(name: string): boolean };
+
+function sameModel(local: string, g: BilledGeneration, models?: ModelNames): boolean {
   const l = local.trim().toLowerCase();
   if (l === g.model.toLowerCase() || (g.router && l === g.router.toLowerCase())) return true;
+  // Permaslug ↔ slug through /models (issue 12); the string heuristic only when /models knows neither.
+  if (models && (models.knows(local) || models.knows(g.model))) return models.same(local, g.model);
   return baseModel(l) === baseModel(g.model) || g.model.toLowerCase().startsWith(`${l}-`);
 }
 
@@ -78,7 +83,7 @@ function compareTokens(
 }
 
 /** Classifies one row. Status precedence: duplicate, then the lookup outcome, then differences. */
-export function classify(row: ReportRow, tol: Tolerances = DEFAULT_TOLERANCES): Finding {
+export function classify(row: ReportRow, tol: Tolerances = DEFAULT_TOLERANCES, models?: ModelNames): Finding {
   const f: Finding = { status: 'match', kinds: [], issues: [], notes: [] };
   if (row.duplicateOfLine !== undefined) {
     f.kinds.push('duplicate');
@@ -117,7 +122,7 @@ export function classify(row: ReportRow, tol: Tolerances = DEFAULT_TOLERANCES): 
   if (row.tokensOut !== null) {
     compareTokens('tokens_out', row.tokensOut, g.nativeTokensCompletion, g.tokensCompletion, tol, f);
   }
-  if (row.model !== null && !sameModel(row.model, g)) {
+  if (row.model !== null && !sameModel(row.model, g, models)) {
     f.kinds.push('model');
     f.issues.push(`model ${row.model} vs ${g.model}`);
   }
