@@ -7,6 +7,7 @@
 import { parseArgs } from 'node:util';
 import { askOnce } from './adapters/console/console-adapter.js';
 import { type Config, ConfigError, configSecrets, loadConfig } from './config.js';
+import { DataDirLockedError, exitBecauseLocked } from './db/data-dir-lock.js';
 import { migrate } from './db/migrate.js';
 import { MissingKeyError } from './errors.js';
 import { syncOnce } from './jobs/sync.js';
@@ -65,8 +66,8 @@ async function ask(text: string | undefined): Promise<number> {
 
 async function runMigrate(): Promise<number> {
   const cfg = config();
-  const core = buildCore(cfg);
-  const handle = await openDb(cfg, core.log);
+  // Not buildCore: its store would open DATA_DIR too, and PGlite must be opened once per directory.
+  const handle = await openDb(cfg, createLogger({ level: cfg.logLevel, secrets: configSecrets(cfg) }));
   await migrate(handle);
   await handle.close();
   process.stdout.write(`Migrations applied (${handle.kind}).\n`);
@@ -178,6 +179,7 @@ main(process.argv.slice(2)).then(
     if (code !== undefined) process.exit(code);
   },
   (error: unknown) => {
+    if (error instanceof DataDirLockedError) exitBecauseLocked(error);
     if (error instanceof MissingKeyError) fail(error.message);
     process.stderr.write(`credits-bot: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);

@@ -7,6 +7,7 @@
 import type { Store } from './commands/command.js';
 import type { Config } from './config.js';
 import { createDb, type DbHandle } from './db/client.js';
+import { DataDirLockedError, exitBecauseLocked } from './db/data-dir-lock.js';
 import { migrate } from './db/migrate.js';
 import { StoreUnavailableError } from './errors.js';
 import type { Logger } from './logger.js';
@@ -70,6 +71,7 @@ export function createManagedStore(opts: StoreOptions): ManagedStore {
         schedulePing();
         return;
       } catch (error) {
+        if (error instanceof DataDirLockedError) exitBecauseLocked(error); // another process has DATA_DIR
         attempt += 1;
         lastProblem = `cannot connect: ${describe(error)}`;
         opts.log.error({ attempt, problem: lastProblem }, 'store unavailable; retrying');
