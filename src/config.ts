@@ -129,6 +129,7 @@ const schema = z.object({
   DISCORD_ALLOWED_GUILDS: commaList(/^\d{5,25}$/, 'must be a comma list of numeric Discord server ids').default([]),
   DIGEST_TIMEZONE: ianaZone.default('UTC'),
   INGEST_TOKEN: secret(null, 'any long random string, e.g. `openssl rand -hex 32`'),
+  METRICS_TOKEN: secret(null, 'any long random string, e.g. `openssl rand -hex 32`'),
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   COMMAND_RATE_LIMIT: positiveInt(10_000, 'commands a user may run per minute').default(10),
   AUDIT_RETENTION_DAYS: positiveInt(36_500, 'days of audit rows to keep').default(90),
@@ -153,6 +154,8 @@ export type Config = Readonly<{
   admins: readonly string[];
   digestTimezone: string;
   ingestToken?: Secret;
+  /** Guards GET /metrics and the details of GET /readyz. */
+  metricsToken?: Secret;
   logLevel: (typeof LOG_LEVELS)[number];
   commandRateLimit: number;
   auditRetentionDays: number;
@@ -217,6 +220,7 @@ export function loadConfig(
     admins: e.BOT_ADMINS,
     digestTimezone: e.DIGEST_TIMEZONE,
     ingestToken: e.INGEST_TOKEN,
+    metricsToken: e.METRICS_TOKEN,
     logLevel: e.LOG_LEVEL,
     commandRateLimit: e.COMMAND_RATE_LIMIT,
     auditRetentionDays: e.AUDIT_RETENTION_DAYS,
@@ -236,6 +240,7 @@ export function configSecrets(config: Config): string[] {
     config.slack.appToken,
     config.discord.token,
     config.ingestToken,
+    config.metricsToken,
   ]
     .filter((s): s is Secret => s instanceof Secret)
     .map((s) => s.reveal());

@@ -114,6 +114,7 @@ export async function startService(
   }
   registerHealthRoutes(http, {
     metrics,
+    metricsToken: config.metricsToken,
     syncLag: async () => {
       if (!store.available()) return {};
       const now = services.now().getTime();
