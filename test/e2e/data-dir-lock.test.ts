@@ -110,7 +110,7 @@ describe('one process per DATA_DIR', () => {
     const dataDir = freshDir();
     const stale = { pid: IMPOSSIBLE_PID, host: hostname(), since: '2026-01-01T00:00:00.000Z' };
     writeFileSync(join(dataDir, LOCK_FILE), JSON.stringify(stale));
-    const r = await runCli(['migrate'], env(dataDir), { timeoutMs: 30_000 });
+    const r = await runCli(['migrate'], env(dataDir), { timeoutMs: 80_000 });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Migrations applied (pglite)');
