@@ -133,6 +133,7 @@ const schema = z.object({
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   COMMAND_RATE_LIMIT: positiveInt(10_000, 'commands a user may run per minute').default(10),
   AUDIT_RETENTION_DAYS: positiveInt(36_500, 'days of audit rows to keep').default(90),
+  DEDUP_RETENTION_HOURS: positiveInt(8_760, 'hours to remember handled event ids').default(48),
   SYNC_CREDITS_MINUTES: positiveInt(1440, 'minutes between credit snapshots').default(5),
   SYNC_ACTIVITY_MINUTES: positiveInt(1440, 'minutes between key and activity syncs').default(60),
 });
@@ -159,6 +160,8 @@ export type Config = Readonly<{
   logLevel: (typeof LOG_LEVELS)[number];
   commandRateLimit: number;
   auditRetentionDays: number;
+  /** Hours `processed_events` rows are kept before the hourly prune. */
+  dedupRetentionHours: number;
   syncCreditsMinutes: number;
   syncActivityMinutes: number;
 }>;
@@ -224,6 +227,7 @@ export function loadConfig(
     logLevel: e.LOG_LEVEL,
     commandRateLimit: e.COMMAND_RATE_LIMIT,
     auditRetentionDays: e.AUDIT_RETENTION_DAYS,
+    dedupRetentionHours: e.DEDUP_RETENTION_HOURS,
     syncCreditsMinutes: e.SYNC_CREDITS_MINUTES,
     syncActivityMinutes: e.SYNC_ACTIVITY_MINUTES,
   }) as Config;
