@@ -47,7 +47,7 @@ describe('credits-bot sync and migrate', () => {
   it('migrate works on a Postgres server (DATABASE_URL), twice', async (ctx) => {
     const base = process.env.TEST_DATABASE_URL;
     if (!base) {
-      ctx.skip();
+      ctx.skip('TEST_DATABASE_URL is not set');
       return;
     }
     const admin = postgres(base, { max: 1, onnotice: () => {} });

@@ -212,7 +212,7 @@ describe('Postgres outages', () => {
   it('lost while running: not ready while down, reconnects without a restart, keeps writing audit rows', async (ctx) => {
     const pg = await startPgServer();
     if (!pg) {
-      ctx.skip();
+      ctx.skip('no PostgreSQL server binaries (initdb/pg_ctl) on this machine');
       return;
     }
     const { log } = captureLog();
