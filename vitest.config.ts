@@ -9,5 +9,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     restoreMocks: true,
+    // test-count: a full run must register the recorded number of tests; in CI nothing may be skipped.
+    reporters: ['default', './test/support/test-count-reporter.ts'],
   },
 });

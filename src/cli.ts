@@ -10,6 +10,7 @@ import { config, fail } from './cli/common.js';
 import { runMigrate } from './cli/migrate.js';
 import { runService } from './cli/service.js';
 import { runSync } from './cli/sync.js';
+import { DataDirLockedError, exitBecauseLocked } from './db/data-dir-lock.js';
 import { MissingKeyError } from './errors.js';
 
 const HELP = `credits-bot: OpenRouter credits in Slack, Discord and the terminal
@@ -88,6 +89,7 @@ main(process.argv.slice(2)).then(
     if (code !== undefined) process.exit(code);
   },
   (error: unknown) => {
+    if (error instanceof DataDirLockedError) exitBecauseLocked(error);
     if (error instanceof MissingKeyError) fail(error.message);
     process.stderr.write(`credits-bot: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);

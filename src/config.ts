@@ -129,9 +129,11 @@ const schema = z.object({
   DISCORD_ALLOWED_GUILDS: commaList(/^\d{5,25}$/, 'must be a comma list of numeric Discord server ids').default([]),
   DIGEST_TIMEZONE: ianaZone.default('UTC'),
   INGEST_TOKEN: secret(null, 'any long random string, e.g. `openssl rand -hex 32`'),
+  METRICS_TOKEN: secret(null, 'any long random string, e.g. `openssl rand -hex 32`'),
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   COMMAND_RATE_LIMIT: positiveInt(10_000, 'commands a user may run per minute').default(10),
   AUDIT_RETENTION_DAYS: positiveInt(36_500, 'days of audit rows to keep').default(90),
+  DEDUP_RETENTION_HOURS: positiveInt(8_760, 'hours to remember handled event ids').default(48),
   SYNC_CREDITS_MINUTES: positiveInt(1440, 'minutes between credit snapshots').default(5),
   SYNC_ACTIVITY_MINUTES: positiveInt(1440, 'minutes between key and activity syncs').default(60),
 });
@@ -153,9 +155,13 @@ export type Config = Readonly<{
   admins: readonly string[];
   digestTimezone: string;
   ingestToken?: Secret;
+  /** Guards GET /metrics and the details of GET /readyz. */
+  metricsToken?: Secret;
   logLevel: (typeof LOG_LEVELS)[number];
   commandRateLimit: number;
   auditRetentionDays: number;
+  /** Hours `processed_events` rows are kept before the hourly prune. */
+  dedupRetentionHours: number;
   syncCreditsMinutes: number;
   syncActivityMinutes: number;
 }>;
@@ -217,9 +223,11 @@ export function loadConfig(
     admins: e.BOT_ADMINS,
     digestTimezone: e.DIGEST_TIMEZONE,
     ingestToken: e.INGEST_TOKEN,
+    metricsToken: e.METRICS_TOKEN,
     logLevel: e.LOG_LEVEL,
     commandRateLimit: e.COMMAND_RATE_LIMIT,
     auditRetentionDays: e.AUDIT_RETENTION_DAYS,
+    dedupRetentionHours: e.DEDUP_RETENTION_HOURS,
     syncCreditsMinutes: e.SYNC_CREDITS_MINUTES,
     syncActivityMinutes: e.SYNC_ACTIVITY_MINUTES,
   }) as Config;
@@ -236,6 +244,7 @@ export function configSecrets(config: Config): string[] {
     config.slack.appToken,
     config.discord.token,
     config.ingestToken,
+    config.metricsToken,
   ]
     .filter((s): s is Secret => s instanceof Secret)
     .map((s) => s.reveal());

@@ -125,6 +125,7 @@ export async function startService(
   const adapters = buildAdapters(core, http);
   registerHealthRoutes(http, {
     metrics,
+    metricsToken: config.metricsToken,
     syncLag: async () => {
       if (!store.available()) return {};
       const now = services.now().getTime();

@@ -13,6 +13,7 @@ import { MissingKeyError, OpenRouterError, StoreUnavailableError, UserError } fr
 import { maskSecrets } from '../secrets.js';
 import { type AnyCommand, defineCommand } from './command.js';
 import { parseCommandText, quote, validateArgs } from './grammar.js';
+import { createRateLimiter } from './rate-limit.js';
 
 export type Outcome = 'ok' | 'user_error' | 'denied' | 'rate_limited' | 'error';
 
@@ -45,26 +46,7 @@ export interface Bot {
 /** Handles a button press; `value` is the button's value as rendered. */
 export type ButtonHandler = (ctx: { value: string; actor: Actor; services: Services }) => Promise<Reply>;
 
-const WINDOW_MS = 60_000;
 const MAX_PASTED_IDS = 3;
-
-function createRateLimiter(limit: number, now: () => Date) {
-  const hits = new Map<string, number[]>();
-  return function allow(key: string): boolean {
-    const t = now().getTime();
-    const recent = (hits.get(key) ?? []).filter((h) => t - h < WINDOW_MS);
-    if (recent.length >= limit) {
-      hits.set(key, recent);
-      return false;
-    }
-    recent.push(t);
-    hits.set(key, recent);
-    if (hits.size > 10_000) {
-      for (const [k, v] of hits) if (v.every((h) => t - h >= WINDOW_MS)) hits.delete(k);
-    }
-    return true;
-  };
-}
 
 function isAllowedPlace(services: Services, actor: Actor): boolean {
   const { slack, discord } = services.config;
@@ -113,7 +95,7 @@ export function createBot(
   commands: readonly AnyCommand[],
   buttons: Readonly<Record<string, ButtonHandler>> = {},
 ): Bot {
-  const allow = createRateLimiter(services.config.commandRateLimit, services.now);
+  const allow = createRateLimiter(services);
   const knownSecrets = configSecrets(services.config);
 
   async function audit(
@@ -161,7 +143,7 @@ export function createBot(
       await audit(actor, name, argsText, 'denied', started);
       return { reply: r, outcome: 'denied', command: name };
     }
-    if (!allow(`${actor.platform}:${actor.userId}`)) {
+    if (!(await allow(`${actor.platform}:${actor.userId}`))) {
       const r = errorReply(
         `Easy there: at most ${services.config.commandRateLimit} commands a minute per person. Try again in a moment.`,
       );

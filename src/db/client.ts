@@ -11,6 +11,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres, { type Sql } from 'postgres';
 import type { Logger } from '../logger.js';
+import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
 import * as schema from './schema.js';
 
 export type Schema = typeof schema;
@@ -77,14 +78,21 @@ function localLocks() {
 
 async function openPglite(opts: DbOptions, logger: DrizzleLogger | undefined): Promise<DbHandle> {
   let client: PGlite;
+  let lock: DataDirLock | undefined;
   const load = opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {};
   if (opts.memory || !opts.dataDir) {
     client = new PGlite(load);
   } else {
     await mkdir(opts.dataDir, { recursive: true });
+    lock = acquireDataDirLock(opts.dataDir); // throws DataDirLockedError when another process has it
     client = new PGlite(opts.dataDir, load);
   }
-  await client.waitReady;
+  try {
+    await client.waitReady;
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
   const db: Db = drizzlePglite({ client, schema, ...(logger ? { logger } : {}) });
   const locks = localLocks();
   return {
@@ -95,7 +103,11 @@ async function openPglite(opts: DbOptions, logger: DrizzleLogger | undefined): P
       await client.query('select 1');
     },
     async close() {
-      if (!client.closed) await client.close();
+      try {
+        if (!client.closed) await client.close();
+      } finally {
+        lock?.release();
+      }
     },
     async withAdvisoryLock(key, fn) {
       if (!locks.tryTake(key)) return { ran: false };

@@ -10,6 +10,7 @@ import type { Store } from '../core/services.js';
 import { StoreUnavailableError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { createDb, type DbHandle } from './client.js';
+import { DataDirLockedError, exitBecauseLocked } from './data-dir-lock.js';
 import { migrate } from './migrate.js';
 
 export interface ManagedStore extends Store {
@@ -71,6 +72,7 @@ export function createManagedStore(opts: StoreOptions): ManagedStore {
         schedulePing();
         return;
       } catch (error) {
+        if (error instanceof DataDirLockedError) exitBecauseLocked(error); // another process has DATA_DIR
         attempt += 1;
         lastProblem = `cannot connect: ${describe(error)}`;
         opts.log.error({ attempt, problem: lastProblem }, 'store unavailable; retrying');

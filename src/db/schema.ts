@@ -346,6 +346,23 @@ export const processedEvents = pgTable(
   (t) => [primaryKey({ name: 'processed_events_pk', columns: [t.platform, t.eventId] })],
 );
 
+/**
+ * The per-user command rate limit when replicas share Postgres: one counter per user per minute,
+ * bumped with an atomic upsert. Old windows are pruned with the other de-duplication rows.
+ */
+export const commandRateWindows = pgTable(
+  'command_rate_windows',
+  {
+    userKey: text('user_key').notNull(),
+    windowStart: ts('window_start').notNull(),
+    hits: integer('hits').notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ name: 'command_rate_windows_pk', columns: [t.userKey, t.windowStart] }),
+    index('command_rate_windows_start_idx').on(t.windowStart),
+  ],
+);
+
 export type CreditSnapshotRow = typeof creditSnapshots.$inferSelect;
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
 export type WorkspaceRow = typeof workspaces.$inferSelect;
@@ -382,4 +399,5 @@ export const ALL_TABLES = [
   'generation_lookups',
   'sync_state',
   'processed_events',
+  'command_rate_windows',
 ] as const;

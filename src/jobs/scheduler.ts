@@ -1,6 +1,7 @@
 /**
  * The service's clock-driven work, on croner: due digests every minute; a credits snapshot every
- * SYNC_CREDITS_MINUTES followed by the alert check; keys and activity every SYNC_ACTIVITY_MINUTES.
+ * SYNC_CREDITS_MINUTES followed by the alert check; keys and activity every SYNC_ACTIVITY_MINUTES;
+ * the de-duplication tables pruned every hour (DEDUP_RETENTION_HOURS).
  * Each job runs under a Postgres advisory lock, so one replica at a time does it (the digest ledger
  * and the alert transitions stay exactly-once without the lock; the lock saves duplicate work).
  * Time comes from `services.now`, so tests drive the jobs with `runNow`.
@@ -14,9 +15,10 @@ import { pruneAudit } from '../db/queries/audit.js';
 import type { Logger } from '../logger.js';
 import { type AlertCheckSummary, checkAlerts } from './alert-check.js';
 import { type DigestRunSummary, runDueDigests } from './digest-run.js';
+import { type PruneSummary, pruneDedupTables } from './prune.js';
 import { syncOnce } from './sync.js';
 
-export type JobName = 'digests' | 'credits' | 'activity';
+export type JobName = 'digests' | 'credits' | 'activity' | 'prune';
 
 export interface SchedulerOptions {
   services: Services;
@@ -36,6 +38,7 @@ export interface Scheduler {
   runNow(job: 'digests'): Promise<{ ran: boolean; value?: DigestRunSummary }>;
   runNow(job: 'credits'): Promise<{ ran: boolean; value?: AlertCheckSummary | null }>;
   runNow(job: 'activity'): Promise<{ ran: boolean; value?: unknown }>;
+  runNow(job: 'prune'): Promise<{ ran: boolean; value?: PruneSummary }>;
 }
 
 const LOCK_PREFIX = 'credits-bot:job:';
@@ -78,6 +81,13 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
       });
       return summary;
     },
+    prune: async () => {
+      const { db } = services.store.get();
+      const retentionHours = services.config.dedupRetentionHours;
+      const pruned = await pruneDedupTables({ db, now: services.now(), retentionHours });
+      if (pruned.processedEvents + pruned.rateWindows > 0) log.debug({ pruned, retentionHours }, 'dedup rows pruned');
+      return pruned;
+    },
   };
 
   async function runNow(job: JobName): Promise<{ ran: boolean; value?: unknown }> {
@@ -116,6 +126,7 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
         }),
         every(syncCreditsMinutes, 'credits'),
         every(syncActivityMinutes, 'activity'),
+        every(60, 'prune'),
       ];
       log.info({ syncCreditsMinutes, syncActivityMinutes, owner }, 'scheduler started');
       if (!services.openrouter.hasManagementKey) {

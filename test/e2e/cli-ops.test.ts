@@ -36,7 +36,7 @@ describe('credits-bot sync and migrate', () => {
     const second = await runCli(['sync'], env);
     expect(second.code).toBe(0);
     expect(JSON.parse(second.stdout)).toMatchObject({ keys: summary.keys, activity: summary.activity });
-  });
+  }, 120_000); // the first on-disk PGlite cluster takes ~30 s on a loaded 2-core machine
 
   it('sync without a management key exits 1 and names the variable', async () => {
     const r = await runCli(['sync'], { OPENROUTER_BASE_URL: or.sim.url, DATA_DIR: dataDir, LOG_LEVEL: 'error' });
@@ -47,7 +47,7 @@ describe('credits-bot sync and migrate', () => {
   it('migrate works on a Postgres server (DATABASE_URL), twice', async (ctx) => {
     const base = process.env.TEST_DATABASE_URL;
     if (!base) {
-      ctx.skip();
+      ctx.skip('TEST_DATABASE_URL is not set');
       return;
     }
     const admin = postgres(base, { max: 1, onnotice: () => {} });

@@ -4,7 +4,7 @@ import postgres from 'postgres';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createDb, type DbHandle } from '../../src/db/client.js';
 import { migrate, migrationsFolder } from '../../src/db/migrate.js';
-import { describeEachBackend } from '../support/db.js';
+import { describeEachBackend, POSTGRES_SKIP_REASON } from '../support/db.js';
 
 function deferred() {
   let resolve: () => void = () => {};
@@ -36,7 +36,7 @@ describeEachBackend('advisory lock in one process', (s) => {
 
 const adminUrl = process.env.TEST_DATABASE_URL;
 
-describe.runIf(adminUrl)('two processes on one Postgres', () => {
+describe.skipIf(!adminUrl)(`two processes on one Postgres${adminUrl ? '' : ` (${POSTGRES_SKIP_REASON})`}`, () => {
   const name = `test_${randomBytes(6).toString('hex')}`;
   const admin = adminUrl ? postgres(adminUrl, { max: 1, onnotice: () => {} }) : undefined;
   const handles: DbHandle[] = [];

@@ -2,12 +2,12 @@ import { readdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, type DbHandle } from '../../src/db/client.js';
 import { migrate, migrationsFolder } from '../../src/db/migrate.js';
 import { insertCreditSnapshot, latestCreditSnapshot } from '../../src/db/queries/credits.js';
 import { ALL_TABLES } from '../../src/db/schema.js';
-import { describeEachBackend } from '../support/db.js';
+import { describeEachBackend, type TestDb, testDb } from '../support/db.js';
 
 async function rows<T>(handle: DbHandle, query: string): Promise<T[]> {
   if (handle.kind === 'pglite') return (await handle.raw.query<T>(query)).rows;
@@ -54,9 +54,19 @@ describeEachBackend('migrations', (s) => {
   });
 });
 
-describeEachBackend('embedded store on disk', (s) => {
-  it.skipIf(s.backend !== 'pglite')('creates a missing DATA_DIR and keeps its data across restarts', async () => {
-    const handle = s.t.handle;
+// PGlite only, so registered once rather than skipped on Postgres (CI fails on skipped tests).
+describe('embedded store on disk [pglite]', () => {
+  let t: TestDb | undefined;
+  beforeAll(async () => {
+    t = await testDb('pglite');
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('creates a missing DATA_DIR and keeps its data across restarts', async () => {
+    const handle = t?.handle;
+    if (!handle) throw new Error('the test store did not open');
     if (handle.kind !== 'pglite') throw new Error('pglite only');
     const root = await mkdtemp(join(tmpdir(), 'credits-bot-datadir-'));
     const dataDir = join(root, 'nested', 'data');

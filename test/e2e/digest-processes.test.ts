@@ -18,6 +18,7 @@ import { insertCreditSnapshot } from '../../src/db/queries/credits.js';
 import { upsertSubscription } from '../../src/db/queries/subscriptions.js';
 import { ALL_TABLES, digestDeliveries } from '../../src/db/schema.js';
 import type { ActivityRow } from '../../src/openrouter/types.js';
+import { POSTGRES_SKIP_REASON } from '../support/db.js';
 import { type FakeSlack, startFakeSlack, TEAM_ID } from '../support/fake-slack.js';
 
 const DB_URL = process.env.TEST_DATABASE_URL;
@@ -135,86 +136,89 @@ async function openTestDb(name: string): Promise<{ handle: DbHandle; url?: strin
 
 let childDbUrl = '';
 
-describe.skipIf(!DB_URL)('digest exactly once across OS processes (Postgres)', () => {
-  let db: DbHandle;
-  let fake: FakeSlack;
-  let script: string;
+describe.skipIf(!DB_URL)(
+  `digest exactly once across OS processes (Postgres)${DB_URL ? '' : ` (${POSTGRES_SKIP_REASON})`}`,
+  () => {
+    let db: DbHandle;
+    let fake: FakeSlack;
+    let script: string;
 
-  beforeAll(async () => {
-    const opened = await openTestDb('digest_processes');
-    db = opened.handle;
-    childDbUrl = opened.url ?? '';
-    script = join(mkdtempSync(join(tmpdir(), 'digest-child-')), 'service.mjs');
-    writeFileSync(script, CHILD);
-  });
-  afterAll(async () => {
-    await db?.close();
-  });
-  beforeEach(async () => {
-    await db.db.execute(sql.raw(`truncate ${ALL_TABLES.join(', ')} restart identity cascade`));
-    const rows: ActivityRow[] = [];
-    for (let t = Date.parse('2026-11-01'); t < Date.parse('2026-11-23'); t += 86_400_000) {
-      rows.push(activity(new Date(t).toISOString().slice(0, 10), 'openai/gpt-4.1', 3));
-    }
-    await upsertActivity(db.db, rows, '', new Date(DUE));
-    await insertCreditSnapshot(db.db, { takenAt: new Date(DUE), totalCredits: 100, totalUsage: 20 });
-    for (const channel of ['C0PROC1', 'C0PROC2']) {
-      await upsertSubscription(db.db, {
-        platform: 'slack',
-        workspaceId: TEAM_ID,
-        channelId: channel,
-        weekday: 1,
-        time: '09:00',
-        timezone: 'Europe/Berlin',
-        createdBy: 'slack:U1',
-        now: new Date('2026-11-01T00:00:00Z'),
-      });
-    }
-    fake = await startFakeSlack();
-  });
+    beforeAll(async () => {
+      const opened = await openTestDb('digest_processes');
+      db = opened.handle;
+      childDbUrl = opened.url ?? '';
+      script = join(mkdtempSync(join(tmpdir(), 'digest-child-')), 'service.mjs');
+      writeFileSync(script, CHILD);
+    });
+    afterAll(async () => {
+      await db?.close();
+    });
+    beforeEach(async () => {
+      await db.db.execute(sql.raw(`truncate ${ALL_TABLES.join(', ')} restart identity cascade`));
+      const rows: ActivityRow[] = [];
+      for (let t = Date.parse('2026-11-01'); t < Date.parse('2026-11-23'); t += 86_400_000) {
+        rows.push(activity(new Date(t).toISOString().slice(0, 10), 'openai/gpt-4.1', 3));
+      }
+      await upsertActivity(db.db, rows, '', new Date(DUE));
+      await insertCreditSnapshot(db.db, { takenAt: new Date(DUE), totalCredits: 100, totalUsage: 20 });
+      for (const channel of ['C0PROC1', 'C0PROC2']) {
+        await upsertSubscription(db.db, {
+          platform: 'slack',
+          workspaceId: TEAM_ID,
+          channelId: channel,
+          weekday: 1,
+          time: '09:00',
+          timezone: 'Europe/Berlin',
+          createdBy: 'slack:U1',
+          now: new Date('2026-11-01T00:00:00Z'),
+        });
+      }
+      fake = await startFakeSlack();
+    });
 
-  it('three service processes at once: one post per subscription and window', async () => {
-    const now = '2026-11-23T08:01:00Z';
-    const results = await Promise.all(
-      ['svc-a', 'svc-b', 'svc-c'].map((owner) => runChild({ slackApi: fake.apiUrl, at: now, now, owner }, script)),
-    );
-    for (const r of results) expect(r.code, r.stderr).toBe(0);
-    const posts = fake.callsTo('chat.postMessage');
-    expect(posts.map((p) => p.body.channel).sort()).toEqual(['C0PROC1', 'C0PROC2']);
-    const outcomes = results.flatMap((r) => (JSON.parse(r.stdout) as { direct: string[] }).direct);
-    expect(outcomes.filter((o) => o === 'sent')).toHaveLength(2);
-    const rows = await db.db.select().from(digestDeliveries);
-    expect(rows.map((r) => r.status)).toEqual(['sent', 'sent']);
-    await fake.close();
-  });
+    it('three service processes at once: one post per subscription and window', async () => {
+      const now = '2026-11-23T08:01:00Z';
+      const results = await Promise.all(
+        ['svc-a', 'svc-b', 'svc-c'].map((owner) => runChild({ slackApi: fake.apiUrl, at: now, now, owner }, script)),
+      );
+      for (const r of results) expect(r.code, r.stderr).toBe(0);
+      const posts = fake.callsTo('chat.postMessage');
+      expect(posts.map((p) => p.body.channel).sort()).toEqual(['C0PROC1', 'C0PROC2']);
+      const outcomes = results.flatMap((r) => (JSON.parse(r.stdout) as { direct: string[] }).direct);
+      expect(outcomes.filter((o) => o === 'sent')).toHaveLength(2);
+      const rows = await db.db.select().from(digestDeliveries);
+      expect(rows.map((r) => r.status)).toEqual(['sent', 'sent']);
+      await fake.close();
+    });
 
-  it('a process killed between posting and recording: the next one takes over after the lease, no second message', async () => {
-    const now = '2026-11-23T08:01:00Z';
-    const dead = await runChild(
-      { slackApi: fake.apiUrl, at: now, now, owner: 'doomed', mode: 'die-after-send' },
-      script,
-    );
-    expect(dead.code).toBe(137);
-    expect(fake.callsTo('chat.postMessage')).toHaveLength(1);
-    expect((await db.db.select().from(digestDeliveries)).map((r) => r.status)).toEqual(['claimed']);
+    it('a process killed between posting and recording: the next one takes over after the lease, no second message', async () => {
+      const now = '2026-11-23T08:01:00Z';
+      const dead = await runChild(
+        { slackApi: fake.apiUrl, at: now, now, owner: 'doomed', mode: 'die-after-send' },
+        script,
+      );
+      expect(dead.code).toBe(137);
+      expect(fake.callsTo('chat.postMessage')).toHaveLength(1);
+      expect((await db.db.select().from(digestDeliveries)).map((r) => r.status)).toEqual(['claimed']);
 
-    const early = await runChild(
-      { slackApi: fake.apiUrl, at: now, now: '2026-11-23T08:05:00Z', owner: 'early' },
-      script,
-    );
-    expect(JSON.parse(early.stdout).direct).toEqual(['not-claimed', 'sent']);
-    const later = await runChild(
-      { slackApi: fake.apiUrl, at: now, now: '2026-11-23T08:20:00Z', owner: 'later' },
-      script,
-    );
-    expect(JSON.parse(later.stdout).direct).toEqual(['deduplicated']);
-    const posts = fake.callsTo('chat.postMessage');
-    expect(posts.map((p) => p.body.channel).sort()).toEqual(['C0PROC1', 'C0PROC2']);
-    const rows = await db.db.select().from(digestDeliveries);
-    expect(rows.map((r) => [r.status, r.claimedBy]).sort()).toEqual([
-      ['sent', 'early'],
-      ['sent', 'later'],
-    ]);
-    await fake.close();
-  });
-});
+      const early = await runChild(
+        { slackApi: fake.apiUrl, at: now, now: '2026-11-23T08:05:00Z', owner: 'early' },
+        script,
+      );
+      expect(JSON.parse(early.stdout).direct).toEqual(['not-claimed', 'sent']);
+      const later = await runChild(
+        { slackApi: fake.apiUrl, at: now, now: '2026-11-23T08:20:00Z', owner: 'later' },
+        script,
+      );
+      expect(JSON.parse(later.stdout).direct).toEqual(['deduplicated']);
+      const posts = fake.callsTo('chat.postMessage');
+      expect(posts.map((p) => p.body.channel).sort()).toEqual(['C0PROC1', 'C0PROC2']);
+      const rows = await db.db.select().from(digestDeliveries);
+      expect(rows.map((r) => [r.status, r.claimedBy]).sort()).toEqual([
+        ['sent', 'early'],
+        ['sent', 'later'],
+      ]);
+      await fake.close();
+    });
+  },
+);

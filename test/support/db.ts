@@ -38,6 +38,19 @@ export function backends(): Backend[] {
   return process.env.TEST_DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
 }
 
+/** Why the Postgres variants cannot run here, or undefined when they can. */
+export const POSTGRES_SKIP_REASON: string | undefined = process.env.TEST_DATABASE_URL
+  ? undefined
+  : 'skipped: TEST_DATABASE_URL is not set (see .ci/run)';
+
+/** Every backend, and the reason when one cannot run here: its tests are still registered, as skipped. */
+export function allBackends(): { backend: Backend; skipReason?: string }[] {
+  return [
+    { backend: 'pglite' },
+    POSTGRES_SKIP_REASON ? { backend: 'postgres', skipReason: POSTGRES_SKIP_REASON } : { backend: 'postgres' },
+  ];
+}
+
 export function testDb(backend: Backend = process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite'): Promise<TestDb> {
   return backend === 'postgres' ? postgresTestDb() : pgliteTestDb();
 }
@@ -142,6 +155,7 @@ async function closeShared(): Promise<void> {
 /**
  * Runs `fn`'s tests once per backend with a migrated store, emptied before each test. The stores
  * are shared by the file's blocks and closed when the enclosing suite (usually the file) ends.
+ * Without TEST_DATABASE_URL the Postgres block is registered as skipped with the reason.
  * @example
  * describeEachBackend('credits', (s) => {
  *   it('stores a reading', async () => { await insertCreditSnapshot(s.db, …) });
@@ -149,8 +163,10 @@ async function closeShared(): Promise<void> {
  */
 export function describeEachBackend(name: string, fn: (suite: BackendSuite) => void): void {
   afterAll(closeShared);
-  for (const backend of backends()) {
-    describe(`${name} [${backend}]`, () => {
+  for (const { backend, skipReason } of allBackends()) {
+    // A variant that cannot run here is registered as skipped, with the reason in its name.
+    const block = skipReason ? describe.skip : describe;
+    block(skipReason ? `${name} [${backend}] (${skipReason})` : `${name} [${backend}]`, () => {
       let current: TestDb | undefined;
       const suite: BackendSuite = {
         backend,
