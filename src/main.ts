@@ -83,7 +83,11 @@ export async function startService(
     console?: { input: NodeJS.ReadableStream; output: NodeJS.WritableStream; banner?: string };
   } = {},
 ): Promise<RunningService> {
-  const core = buildCore(config, opts);
+  // The service logs to stdout (JSON, or pino-pretty on a terminal); the console REPL keeps stdout for itself.
+  const log0 =
+    opts.log ??
+    createLogger({ level: config.logLevel, secrets: configSecrets(config), to: opts.console ? 'stderr' : 'stdout' });
+  const core = buildCore(config, { ...opts, log: log0 });
   const { log, metrics, store, services, bot } = core;
   const http = createHttpServer({ host: config.host, port: config.port, log: log.child({ component: 'http' }) });
   const adapters = new Map<Platform, ChatAdapter>();
