@@ -28,11 +28,37 @@ const REDACT_PATHS = [
 
 export type LogStream = 'stdout' | 'stderr';
 
+type Flushable = DestinationStream & { flushSync?(): void; flush?(cb?: (err?: Error | null) => void): void };
+
+const unflushed = new Set<Flushable>();
+let exitHooked = false;
+/**
+ * Asynchronous destinations buffer lines; `process.exit` (how the CLI ends after SIGTERM) would drop
+ * the last ones ("stopped"). One exit hook for the process writes them out synchronously.
+ * pino docs, "Asynchronous logging": https://getpino.io/#/docs/asynchronous
+ */
+function flushOnExit(d: Flushable): void {
+  unflushed.add(d);
+  if (exitHooked) return;
+  exitHooked = true;
+  process.once('exit', () => {
+    for (const out of unflushed) {
+      try {
+        out.flushSync?.();
+      } catch {
+        // not open yet: nothing was buffered
+      }
+    }
+  });
+}
+
 /** JSON lines for pipes and log collectors; pino-pretty's coloured lines for a person at a terminal. */
 export function logDestination(to: LogStream, isTTY: boolean): DestinationStream {
   const fd = to === 'stdout' ? 1 : 2;
   if (isTTY) return pretty({ destination: fd, colorize: true, translateTime: 'SYS:HH:MM:ss', sync: true });
-  return pino.destination({ dest: fd, sync: false });
+  const out = pino.destination({ dest: fd, sync: false });
+  flushOnExit(out);
+  return out;
 }
 
 /**
@@ -49,9 +75,14 @@ export function createLogger(opts: {
   const to = opts.to ?? 'stderr';
   const out =
     opts.destination ?? logDestination(to, Boolean((to === 'stdout' ? process.stdout : process.stderr).isTTY));
-  const masking: DestinationStream = {
+  const target: Flushable = out;
+  const masking: Flushable = {
     write(line: string) {
-      out.write(maskSecrets(line, secrets));
+      target.write(maskSecrets(line, secrets));
+    },
+    flush(cb?: (err?: Error | null) => void) {
+      if (target.flush) target.flush(cb);
+      else cb?.();
     },
   };
   return pino(
