@@ -28,37 +28,15 @@ const REDACT_PATHS = [
 
 export type LogStream = 'stdout' | 'stderr';
 
-type Flushable = DestinationStream & { flushSync?(): void; flush?(cb?: (err?: Error | null) => void): void };
-
-const unflushed = new Set<Flushable>();
-let exitHooked = false;
-/**
- * Asynchronous destinations buffer lines; `process.exit` (how the CLI ends after SIGTERM) would drop
- * the last ones ("stopped"). One exit hook for the process writes them out synchronously.
- * pino docs, "Asynchronous logging": https://getpino.io/#/docs/asynchronous
- */
-function flushOnExit(d: Flushable): void {
-  unflushed.add(d);
-  if (exitHooked) return;
-  exitHooked = true;
-  process.once('exit', () => {
-    for (const out of unflushed) {
-      try {
-        out.flushSync?.();
-      } catch {
-        // not open yet: nothing was buffered
-      }
-    }
-  });
-}
+type Flushable = DestinationStream & { flush?(cb?: (err?: Error | null) => void): void };
 
 /** JSON lines for pipes and log collectors; pino-pretty's coloured lines for a person at a terminal. */
 export function logDestination(to: LogStream, isTTY: boolean): DestinationStream {
   const fd = to === 'stdout' ? 1 : 2;
-  if (isTTY) return pretty({ destination: fd, colorize: true, translateTime: 'SYS:HH:MM:ss', sync: true });
-  const out = pino.destination({ dest: fd, sync: false });
-  flushOnExit(out);
-  return out;
+  if (isTTY)
+    return pretty({ destination: fd, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,service', sync: true });
+  // pino.destination flushes its buffer synchronously at process exit (pino's autoEnd).
+  return pino.destination({ dest: fd, sync: false });
 }
 
 /**
