@@ -12,6 +12,7 @@ import { type RunningService, startService } from '../../src/main.js';
 import { readMoneyFigures } from '../../src/metrics/money.js';
 import { DEMO_INFERENCE_KEY, DEMO_MANAGEMENT_KEY } from '../../src/openrouter/simulator/seed.js';
 import { keyUsage } from '../../src/openrouter/simulator/state.js';
+import { backends, type TestDb, testDb } from '../support/db.js';
 import { startTestOpenRouter, TEST_NOW, type TestOpenRouter } from '../support/openrouter.js';
 import { parsePromText, type Sample } from '../support/prom-text.js';
 
@@ -135,5 +136,53 @@ describe('money gauges on /metrics', () => {
     expect(text).toContain('# TYPE credits_bot_digest_deliveries_total counter');
     expect(text).toContain('# TYPE credits_bot_alerts_fired_total counter');
     expect(names.has('credits_bot_sync_lag_seconds')).toBe(true);
+  });
+});
+
+describe.each(backends())('readMoneyFigures on %s', (backend) => {
+  let or: TestOpenRouter;
+  let t: TestDb;
+
+  beforeAll(async () => {
+    or = await startTestOpenRouter({ now: TEST_NOW });
+    t = await testDb(backend);
+    const summary = await syncOnce({ db: t.db, openrouter: or.client, now: () => TEST_NOW, logger: quietLog });
+    expect(summary.errors).toEqual([]);
+  }, 60_000);
+  afterAll(async () => {
+    await t?.close();
+    await or?.close();
+  });
+
+  it('gives the simulator balance, burn, runway and key figures', async () => {
+    const f = await readMoneyFigures(t.db, TEST_NOW, 10);
+    const { totalCredits, totalUsage } = or.sim.state.account;
+    const today = utcDate(TEST_NOW);
+    const weekAgo = utcDate(new Date(Date.parse(`${today}T00:00:00Z`) - 7 * DAY_MS));
+    const burn =
+      or.sim.state.activity.filter((a) => a.date >= weekAgo && a.date < today).reduce((s, a) => s + a.usage, 0) / 7;
+    expect(f.balance).toBeCloseTo(totalCredits - totalUsage, 6);
+    expect(f.burnPerDay).toBeCloseTo(burn, 6);
+    expect(f.runwayDays).toBeCloseTo((totalCredits - totalUsage) / burn, 4);
+    const keys = or.sim.state.keys.filter((k) => !k.management);
+    expect(f.keys).toHaveLength(keys.length);
+    for (const key of keys) {
+      const u = keyUsage(or.sim.state, key, TEST_NOW);
+      const got = f.keys.find((k) => k.key === key.name);
+      expect(got?.month).toBeCloseTo(u.usage_monthly, 6);
+      expect(got?.limitRemaining ?? null).toEqual(
+        u.limit_remaining === null ? null : expect.closeTo(u.limit_remaining, 6),
+      );
+    }
+  });
+
+  it('has no money figures on an empty store, and says so by leaving them out', async () => {
+    const empty = await testDb(backend);
+    try {
+      const f = await readMoneyFigures(empty.db, TEST_NOW, 10);
+      expect(f).toEqual({ balance: null, burnPerDay: null, runwayDays: null, keys: [], models: [], lastSync: [] });
+    } finally {
+      await empty.close();
+    }
   });
 });
