@@ -86,6 +86,8 @@ export interface MoneyMetricsDeps {
   /** Models named on the per-model gauge; the rest add up under `others`. Default 10. */
   topModels?: number;
   onError?: (error: unknown) => void;
+  /** Milliseconds for the cache's age (tests step it). Default Date.now. */
+  clock?: () => number;
 }
 
 /** Registers the money gauges on `registry`; their values are computed when scraped. */
@@ -93,7 +95,7 @@ export function registerMoneyMetrics(deps: MoneyMetricsDeps): void {
   const cacheMs = deps.cacheMs ?? 15_000;
   let cached: { at: number; figures: Promise<MoneyFigures | undefined> } | undefined;
   const figures = (): Promise<MoneyFigures | undefined> => {
-    const at = Date.now();
+    const at = (deps.clock ?? Date.now)();
     if (cached && at - cached.at < cacheMs) return cached.figures;
     const db = deps.db();
     const promise = db
@@ -120,6 +122,8 @@ export function registerMoneyMetrics(deps: MoneyMetricsDeps): void {
       registers,
       async collect() {
         this.reset();
+        // reset() leaves an unlabelled gauge at 0; a missing figure must be absent, not $0 of balance.
+        if (labelNames.length === 0) this.remove();
         const f = await figures();
         if (f) fill(this, f);
       },

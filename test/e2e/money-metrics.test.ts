@@ -3,13 +3,15 @@
  * Every gauge is checked against figures computed here from the simulator's own state.
  */
 import { Writable } from 'node:stream';
+import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
+import { insertCreditSnapshot } from '../../src/db/queries/credits.js';
 import { utcDate } from '../../src/domain/periods.js';
 import { syncOnce } from '../../src/jobs/sync.js';
 import { createLogger } from '../../src/logger.js';
 import { type RunningService, startService } from '../../src/main.js';
-import { readMoneyFigures } from '../../src/metrics/money.js';
+import { readMoneyFigures, registerMoneyMetrics } from '../../src/metrics/money.js';
 import { DEMO_INFERENCE_KEY, DEMO_MANAGEMENT_KEY } from '../../src/openrouter/simulator/seed.js';
 import { keyUsage } from '../../src/openrouter/simulator/state.js';
 import { backends, type TestDb, testDb } from '../support/db.js';
@@ -184,5 +186,39 @@ describe.each(backends())('readMoneyFigures on %s', (backend) => {
     } finally {
       await empty.close();
     }
+  });
+});
+
+describe('the scrape cache', () => {
+  it('serves one reading for cacheMs, then reads the store again', async () => {
+    const t = await testDb('pglite');
+    try {
+      await insertCreditSnapshot(t.db, { takenAt: TEST_NOW, totalCredits: 100, totalUsage: 40 });
+      let clock = 0;
+      const registry = new Registry();
+      registerMoneyMetrics({ registry, db: () => t.db, now: () => TEST_NOW, cacheMs: 60_000, clock: () => clock });
+      const balance = async () =>
+        parsePromText(await registry.metrics()).find((s) => s.name === 'credits_bot_balance_usd')?.value;
+      expect(await balance()).toBe(60);
+      await insertCreditSnapshot(t.db, {
+        takenAt: new Date(TEST_NOW.getTime() + 1000),
+        totalCredits: 100,
+        totalUsage: 55,
+      });
+      clock = 59_000;
+      expect(await balance()).toBe(60);
+      clock = 61_000;
+      expect(await balance()).toBe(45);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('leaves the gauges empty while the store is not connected', async () => {
+    const registry = new Registry();
+    registerMoneyMetrics({ registry, db: () => undefined, now: () => TEST_NOW });
+    const text = await registry.metrics();
+    expect(text).toContain('# TYPE credits_bot_balance_usd gauge');
+    expect(parsePromText(text)).toEqual([]);
   });
 });
