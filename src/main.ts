@@ -21,6 +21,7 @@ import { registerIngestRoutes } from './http/ingest.js';
 import { createHttpServer, type HttpServer } from './http/server.js';
 import { createScheduler } from './jobs/scheduler.js';
 import { createLogger, type Logger } from './logger.js';
+import { registerMoneyMetrics } from './metrics/money.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { createOpenRouterClient } from './openrouter/client.js';
 import type { OpenRouterClient } from './openrouter/types.js';
@@ -119,8 +120,18 @@ export async function startService(
     console?: { input: NodeJS.ReadableStream; output: NodeJS.WritableStream; banner?: string };
   } = {},
 ): Promise<RunningService> {
-  const core = buildCore(config, opts);
+  // The service logs to stdout (JSON, or pino-pretty on a terminal); the console REPL keeps stdout for itself.
+  const log0 =
+    opts.log ??
+    createLogger({ level: config.logLevel, secrets: configSecrets(config), to: opts.console ? 'stderr' : 'stdout' });
+  const core = buildCore(config, { ...opts, log: log0 });
   const { log, metrics, store, services, bot } = core;
+  registerMoneyMetrics({
+    registry: metrics.registry,
+    db: () => (store.available() ? store.get().db : undefined),
+    now: services.now,
+    onError: (err) => log.warn({ err }, 'money metrics unavailable'),
+  });
   const http = createHttpServer({ host: config.host, port: config.port, log: log.child({ component: 'http' }) });
   const adapters = buildAdapters(core, http);
   registerHealthRoutes(http, {

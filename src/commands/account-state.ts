@@ -124,6 +124,38 @@ async function readKey(services: Services): Promise<Pick<AccountState, 'key' | '
   }
 }
 
+type Reading = { takenAt: Date; totalUsage: number } | null | undefined;
+
+/**
+ * The burn rate from stored figures: synced daily activity (the last 7 complete UTC days) when the
+ * past week has any, else the spread of credit readings at least a day apart (`weekOld` = the first
+ * reading of the last 8 days, `newest` = the latest). Shared by `balance` and the `/metrics` gauges.
+ */
+export function burnFromStore(
+  now: Date,
+  daily: readonly { date: string; usd: number }[],
+  weekOld: Reading,
+  newest: Reading,
+): AccountState['burn'] {
+  const todayStr = utcDate(startOfDay(now));
+  const weekAgo = utcDate(new Date(startOfDay(now).getTime() - 7 * DAY_MS));
+  if (daily.some((d) => d.date >= weekAgo)) {
+    const rate = burnRate(
+      daily.filter((d) => d.date < todayStr).map((d) => ({ date: d.date, usd: d.usd })),
+      { days: 7, until: todayStr },
+    );
+    return { perDay: rate.perDay, days: rate.days, basis: 'activity' };
+  }
+  if (!weekOld || !newest) return null;
+  const spanDays = (newest.takenAt.getTime() - weekOld.takenAt.getTime()) / DAY_MS;
+  if (spanDays < 1) return null;
+  return {
+    perDay: Math.max(0, (newest.totalUsage - weekOld.totalUsage) / spanDays),
+    days: spanDays,
+    basis: 'snapshots',
+  };
+}
+
 /** Reads everything `balance` shows. Never throws for OpenRouter or store trouble; says so instead. */
 export async function readAccountState(services: Services): Promise<AccountState> {
   const now = services.now();
@@ -161,29 +193,13 @@ export async function readAccountState(services: Services): Promise<AccountState
           spend.todaySource = 'keys';
         }
       }
-      const hasActivity = daily.some((d) => d.date >= weekAgo);
-      if (hasActivity) {
+      if (daily.some((d) => d.date >= weekAgo)) {
         spend.last7 = daily.filter((d) => d.date >= weekAgo && d.date < todayStr).reduce((s, d) => s + d.usd, 0);
         spend.month =
           daily.filter((d) => d.date >= monthStart && d.date < todayStr).reduce((s, d) => s + d.usd, 0) +
           (spend.today ?? 0);
-        const rate = burnRate(
-          daily.filter((d) => d.date < todayStr).map((d) => ({ date: d.date, usd: d.usd })),
-          { days: 7, until: todayStr },
-        );
-        burn = { perDay: rate.perDay, days: rate.days, basis: 'activity' };
-      } else if (weekOld && newest) {
-        const first = weekOld;
-        const last = newest;
-        const spanDays = (last.takenAt.getTime() - first.takenAt.getTime()) / DAY_MS;
-        if (first && last && spanDays >= 1) {
-          burn = {
-            perDay: Math.max(0, (last.totalUsage - first.totalUsage) / spanDays),
-            days: spanDays,
-            basis: 'snapshots',
-          };
-        }
       }
+      burn = burnFromStore(now, daily, weekOld, newest);
     } catch (error) {
       services.log.warn({ err: error }, 'store figures unavailable for balance');
     }

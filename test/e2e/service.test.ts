@@ -265,9 +265,10 @@ describe('SIGTERM', () => {
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
+    // The service logs to stdout (JSON lines when stdout is not a terminal).
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
     });
     try {
       await until(
@@ -306,7 +307,7 @@ describe('SIGTERM', () => {
       const res = await answered;
       expect(res.status).toBeLessThan(300);
       expect(await exited).toBe(0);
-      expect(stderr).toContain('stopped');
+      expect(stdout).toContain('"msg":"stopped"');
     } finally {
       child.kill('SIGKILL');
       await or.close();
