@@ -4,10 +4,7 @@
  * parsing of `schemas.ts`.
  * @module
  */
-import type { Logger } from 'pino';
-import type { Dispatcher } from 'undici';
 import { MissingKeyError, OpenRouterError } from '../errors.js';
-import type { CircuitBreakerOptions, RetryPolicy } from './resilience.js';
 import {
   parseActivity,
   parseCredits,
@@ -16,7 +13,10 @@ import {
   parseKeyList,
   parseModelList,
 } from './schemas.js';
-import { createTransport, type GetSpec, type KeyRole } from './transport.js';
+import { createTransport, type GetSpec, type KeyRole, type OpenRouterClientConfig } from './transport.js';
+
+export type { OpenRouterClientConfig };
+
 import type {
   ActivityQuery,
   ActivityRow,
@@ -30,39 +30,6 @@ import type {
   Workspace,
 } from './types.js';
 import { parseWorkspaceList } from './workspace-schemas.js';
-
-export interface OpenRouterClientConfig {
-  /** e.g. `https://openrouter.ai/api/v1` or a simulator's `url`. */
-  baseUrl: string;
-  /** Inference key (`OPENROUTER_API_KEY`): `/key`, `/generation`. */
-  apiKey?: string;
-  /** Management key (`OPENROUTER_MANAGEMENT_KEY`): `/credits`, `/activity`, `/keys`. */
-  managementKey?: string;
-  /** undici dispatcher (an `Agent`, a `MockAgent`, …); the global one when absent. */
-  dispatcher?: Dispatcher;
-  /** Per attempt. Default 10 s. */
-  timeoutMs?: number;
-  /** Whole call, retries included, when the caller gives no `budgetMs`. Default 15 s. */
-  defaultBudgetMs?: number;
-  /** Cache lifetimes; 0 disables. Defaults: credits 15 s, key 15 s, models 1 h. */
-  cacheTtlMs?: { credits?: number; key?: number; models?: number };
-  now?: () => number;
-  /** One call per attempt, for metrics: endpoint like `/credits`, HTTP status or `error`. */
-  onCall?: (endpoint: string, status: number | 'error', ms: number) => void;
-  logger?: Logger;
-  /**
-   * Legacy: with no management key, read `/credits` with the inference key and accept the answer
-   * unless it is a 403 or all zeros. Off by default (reference §2.3: never trust it).
-   */
-  inferenceCreditsFallback?: boolean;
-  /** Backoff policy. Defaults: 250 ms base, 4 s max, 4 attempts. */
-  retry?: Partial<RetryPolicy>;
-  circuitBreaker?: CircuitBreakerOptions;
-  /** Jitter source, [0, 1). */
-  random?: () => number;
-  /** Waits between retries; injectable for tests. */
-  sleep?: (ms: number) => Promise<void>;
-}
 
 /** The client plus a few operational handles. */
 export interface OpenRouterHttpClient extends OpenRouterClient {

@@ -4,12 +4,19 @@
  * never opens one), single-flight GETs and a short TTL cache. The endpoints are in `client.ts`.
  * @module
  */
-import { request } from 'undici';
+import type { Logger } from 'pino';
+import { type Dispatcher, request } from 'undici';
 import { MissingKeyError, OpenRouterError } from '../errors.js';
 import { maskSecrets } from '../secrets.js';
-import type { OpenRouterClientConfig } from './client.js';
 import { parseErrorBody } from './error-body.js';
-import { backoffDelay, CircuitBreaker, DEFAULT_RETRY, parseRetryAfter, type RetryPolicy } from './resilience.js';
+import {
+  backoffDelay,
+  CircuitBreaker,
+  type CircuitBreakerOptions,
+  DEFAULT_RETRY,
+  parseRetryAfter,
+  type RetryPolicy,
+} from './resilience.js';
 import { MalformedBodyError, parseJsonBody, unwrapData } from './schemas.js';
 import type { CallOptions } from './types.js';
 
@@ -43,6 +50,39 @@ function isUnavailableStatus(status: number): boolean {
 }
 
 export type Transport = ReturnType<typeof createTransport>;
+
+export interface OpenRouterClientConfig {
+  /** e.g. `https://openrouter.ai/api/v1` or a simulator's `url`. */
+  baseUrl: string;
+  /** Inference key (`OPENROUTER_API_KEY`): `/key`, `/generation`. */
+  apiKey?: string;
+  /** Management key (`OPENROUTER_MANAGEMENT_KEY`): `/credits`, `/activity`, `/keys`. */
+  managementKey?: string;
+  /** undici dispatcher (an `Agent`, a `MockAgent`, …); the global one when absent. */
+  dispatcher?: Dispatcher;
+  /** Per attempt. Default 10 s. */
+  timeoutMs?: number;
+  /** Whole call, retries included, when the caller gives no `budgetMs`. Default 15 s. */
+  defaultBudgetMs?: number;
+  /** Cache lifetimes; 0 disables. Defaults: credits 15 s, key 15 s, models 1 h. */
+  cacheTtlMs?: { credits?: number; key?: number; models?: number };
+  now?: () => number;
+  /** One call per attempt, for metrics: endpoint like `/credits`, HTTP status or `error`. */
+  onCall?: (endpoint: string, status: number | 'error', ms: number) => void;
+  logger?: Logger;
+  /**
+   * Legacy: with no management key, read `/credits` with the inference key and accept the answer
+   * unless it is a 403 or all zeros. Off by default (reference §2.3: never trust it).
+   */
+  inferenceCreditsFallback?: boolean;
+  /** Backoff policy. Defaults: 250 ms base, 4 s max, 4 attempts. */
+  retry?: Partial<RetryPolicy>;
+  circuitBreaker?: CircuitBreakerOptions;
+  /** Jitter source, [0, 1). */
+  random?: () => number;
+  /** Waits between retries; injectable for tests. */
+  sleep?: (ms: number) => Promise<void>;
+}
 
 export function createTransport(config: OpenRouterClientConfig) {
   const baseUrl = config.baseUrl.replace(/\/+$/, '');
