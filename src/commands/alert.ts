@@ -3,6 +3,7 @@
  * channel, and the Acknowledge / Snooze 24 h buttons of a fired alert. Changing rules needs an admin.
  * @module
  */
+import { ALERT_ACK, ALERT_SNOOZE } from '../core/buttons.js';
 import { type Reply, reply } from '../core/reply.js';
 import type { Actor, Services } from '../core/services.js';
 import {
@@ -22,7 +23,7 @@ import { formatUtcMinute } from '../domain/time.js';
 import { UserError } from '../errors.js';
 import { defineCommand } from './command.js';
 import { channelOf } from './digest.js';
-import type { ButtonHandler } from './dispatch.js';
+import type { ButtonHandler, ButtonHandlers } from './dispatch.js';
 
 const USAGE =
   'alert below <usd> | alert runway <days> | alert spike [factor] | alert list | alert off [below|runway|spike]';
@@ -176,7 +177,7 @@ const snoozeAlert: ButtonHandler = async ({ value, actor, services }) => {
 };
 
 /** Pass to `createBot(services, commands, alertButtons)`. */
-export const alertButtons: Readonly<Record<string, ButtonHandler>> = {
-  'alert-ack': acknowledgeAlert,
-  'alert-snooze': snoozeAlert,
+export const alertButtons: ButtonHandlers = {
+  [ALERT_ACK.action]: acknowledgeAlert,
+  [ALERT_SNOOZE.action]: snoozeAlert,
 };

@@ -5,6 +5,7 @@
  */
 
 import { configSecrets } from '../config.js';
+import type { ButtonAction } from '../core/buttons.js';
 import { errorReply, type Reply } from '../core/reply.js';
 import type { Actor, Services } from '../core/services.js';
 import { insertAudit } from '../db/queries/audit.js';
@@ -45,6 +46,9 @@ export interface Bot {
 
 /** Handles a button press; `value` is the button's value as rendered. */
 export type ButtonHandler = (ctx: { value: string; actor: Actor; services: Services }) => Promise<Reply>;
+
+/** Core handlers of the `press` buttons, keyed by their declared action ids (src/core/buttons.ts). */
+export type ButtonHandlers = Readonly<Partial<Record<ButtonAction, ButtonHandler>>>;
 
 const MAX_PASTED_IDS = 3;
 
@@ -90,11 +94,7 @@ function describeFailure(error: unknown, knownSecrets: readonly string[]): Reply
 }
 
 /** Builds the bot core over the given commands. */
-export function createBot(
-  services: Services,
-  commands: readonly AnyCommand[],
-  buttons: Readonly<Record<string, ButtonHandler>> = {},
-): Bot {
+export function createBot(services: Services, commands: readonly AnyCommand[], buttons: ButtonHandlers = {}): Bot {
   const allow = createRateLimiter(services);
   const knownSecrets = configSecrets(services.config);
 
@@ -219,7 +219,7 @@ export function createBot(
       return execute(command, validated.args, undefined, argsText, actor);
     },
     async pressButton(action, value, actor) {
-      const handler = buttons[action];
+      const handler = (buttons as Readonly<Record<string, ButtonHandler | undefined>>)[action];
       const button = defineCommand({
         name: `button:${action}`,
         summary: action,

@@ -3,7 +3,7 @@ import { audit } from './audit.js';
 import { balance } from './balance.js';
 import type { AnyCommand } from './command.js';
 import { digest } from './digest.js';
-import type { ButtonHandler } from './dispatch.js';
+import type { ButtonHandlers } from './dispatch.js';
 import { estimate } from './estimate.js';
 import { explain } from './explain.js';
 import { help } from './help.js';
@@ -26,4 +26,4 @@ export const commands: readonly AnyCommand[] = [
 ];
 
 /** Buttons other than Share and Refresh. */
-export const buttons: Readonly<Record<string, ButtonHandler>> = { ...alertButtons };
+export const buttons: ButtonHandlers = { ...alertButtons };
