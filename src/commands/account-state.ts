@@ -174,6 +174,7 @@ export async function readAccountState(services: Services): Promise<AccountState
       await ensureActivity(services, from30, todayStr).catch((error: unknown) =>
         services.log.warn({ err: error }, 'could not fetch activity for balance'),
       );
+      // biome-ignore lint/complexity/useMathMinMax: ISO date strings compare as text; Math.min would turn them into NaN
       const daily = await spendByDay(db, { from: from30 < monthStart ? from30 : monthStart, to: todayStr });
       const [beforeMidnight, weekOld, newest] = await Promise.all([
         creditSnapshotAtOrBefore(db, today),

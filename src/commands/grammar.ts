@@ -43,11 +43,7 @@ function normaliseChoice(token: string, spec: OptionSpec): string | null {
 }
 
 /** Converts one raw value for an option, or returns an error message. */
-export function coerceOption(
-  name: string,
-  spec: OptionSpec,
-  raw: string | number,
-): string | number | { error: string } {
+function coerceOption(name: string, spec: OptionSpec, raw: string | number): string | number | { error: string } {
   if (spec.kind === 'integer' || spec.kind === 'number') {
     const value = typeof raw === 'number' ? raw : parseNumber(raw, spec);
     if (value === null || !Number.isFinite(value) || (spec.kind === 'integer' && !Number.isInteger(value))) {

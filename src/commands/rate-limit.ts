@@ -15,7 +15,7 @@ export { RATE_WINDOW_MS };
 export type RateLimiter = (userKey: string) => Promise<boolean>;
 
 /** A sliding one-minute window per user, in this process's memory. */
-export function memoryRateLimiter(limit: number, now: () => Date): (userKey: string) => boolean {
+function memoryRateLimiter(limit: number, now: () => Date): (userKey: string) => boolean {
   const hits = new Map<string, number[]>();
   return function allow(key: string): boolean {
     const t = now().getTime();

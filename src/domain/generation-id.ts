@@ -7,7 +7,7 @@
 /** What an id looks like (any letters, digits and dashes after `gen-`); see {@link GEN_ID_MAX_LENGTH}. */
 export const GEN_ID_PATTERN = /^gen-[A-Za-z0-9-]+$/;
 /** Longer input is not an id (real ones are about 35 characters). */
-export const GEN_ID_MAX_LENGTH = 64;
+const GEN_ID_MAX_LENGTH = 64;
 /** How much of the input a reason may quote. */
 const ECHO_MAX = 40;
 /**

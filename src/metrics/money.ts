@@ -31,7 +31,7 @@ export interface MoneyFigures {
 }
 
 /** A label for each key: its name, with a hash prefix when names repeat or are empty. */
-export function keyLabels(keys: readonly { hash: string; name: string }[]): string[] {
+function keyLabels(keys: readonly { hash: string; name: string }[]): string[] {
   const count = new Map<string, number>();
   for (const k of keys) count.set(k.name, (count.get(k.name) ?? 0) + 1);
   return keys.map((k) => {

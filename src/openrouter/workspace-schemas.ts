@@ -14,7 +14,7 @@ const workspaceSchema = z.looseObject({
   slug: z.string().nullish(),
 });
 
-export function parseWorkspace(data: unknown): Workspace {
+function parseWorkspace(data: unknown): Workspace {
   const r = workspaceSchema.safeParse(data);
   if (!r.success) throw new MalformedBodyError(`workspace: ${r.error.issues[0]?.message ?? 'invalid'}`);
   const d = r.data;

@@ -89,7 +89,7 @@ const FLUSH_AT = 200;
 const FLUSH_MS = 50;
 
 /** 2 s, 4 s, 8 s … capped at 2 min. */
-export const backoffMs = (attempt: number) => Math.min(120_000, 2_000 * 2 ** Math.max(0, attempt - 1));
+const backoffMs = (attempt: number) => Math.min(120_000, 2_000 * 2 ** Math.max(0, attempt - 1));
 
 export function createEnrichWorker(deps: EnrichDeps, opts: EnrichOptions = {}): EnrichWorker {
   const concurrency = Math.max(1, opts.concurrency ?? 4);

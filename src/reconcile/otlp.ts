@@ -70,7 +70,7 @@ export function anyValue(v: unknown): AttributeValue {
 }
 
 /** `[{ key, value }]` → `{ key: value }`; malformed entries are ignored. */
-export function attributeMap(attributes: unknown): Record<string, AttributeValue> {
+function attributeMap(attributes: unknown): Record<string, AttributeValue> {
   const out: Record<string, AttributeValue> = {};
   if (!Array.isArray(attributes)) return out;
   for (const a of attributes) {

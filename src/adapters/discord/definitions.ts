@@ -110,7 +110,7 @@ export function buildCreditsCommand(commands: readonly AnyCommand[]): RESTPostAP
 }
 
 /** The message context-menu command; it needs no description. */
-export function buildLookupCommand(): RESTPostAPIContextMenuApplicationCommandsJSONBody {
+function buildLookupCommand(): RESTPostAPIContextMenuApplicationCommandsJSONBody {
   return {
     type: ApplicationCommandType.Message,
     name: LOOKUP_COMMAND,

@@ -19,7 +19,7 @@ export interface RegisterResult {
 }
 
 /** What the bot needs in a channel: read it, answer in it, embed, attach charts. */
-export const BOT_PERMISSIONS =
+const BOT_PERMISSIONS =
   PermissionFlagsBits.ViewChannel |
   PermissionFlagsBits.SendMessages |
   PermissionFlagsBits.SendMessagesInThreads |
