@@ -4,7 +4,6 @@
  * subscription and window, then nothing on a rerun. Needs TEST_DATABASE_URL (two processes cannot
  * share one embedded PGlite).
  */
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, type DbHandle } from '../../src/db/client.js';
@@ -12,6 +11,7 @@ import { migrate } from '../../src/db/migrate.js';
 import { upsertSubscription } from '../../src/db/queries/subscriptions.js';
 import { digestDeliveries } from '../../src/db/schema.js';
 import { createDemoSeed, DEMO_MANAGEMENT_KEY } from '../../src/openrouter/simulator/seed.js';
+import { runProcess } from '../support/cli.js';
 import { POSTGRES_SKIP_REASON } from '../support/db.js';
 import { type FakeSlack, startFakeSlack, TEAM_ID } from '../support/fake-slack.js';
 import { startTestOpenRouter, type TestOpenRouter } from '../support/openrouter.js';
@@ -41,27 +41,7 @@ async function openTestDb(name: string): Promise<{ handle: DbHandle; url: string
 }
 
 function cli(args: string[], env: Record<string, string>) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+  return runProcess(['--import', 'tsx', 'src/cli.ts', ...args], env, { cwd: ROOT, timeoutMs: 90_000 });
 }
 
 describe.skipIf(!DB_URL)(

@@ -4,7 +4,6 @@
  * same time, and one process is killed (process.exit) between posting and recording. Counted is
  * what Slack received. Needs TEST_DATABASE_URL: an embedded PGlite cannot be shared by processes.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +17,7 @@ import { insertCreditSnapshot } from '../../src/db/queries/credits.js';
 import { upsertSubscription } from '../../src/db/queries/subscriptions.js';
 import { ALL_TABLES, digestDeliveries } from '../../src/db/schema.js';
 import type { ActivityRow } from '../../src/openrouter/types.js';
+import { runProcess } from '../support/cli.js';
 import { POSTGRES_SKIP_REASON } from '../support/db.js';
 import { type FakeSlack, startFakeSlack, TEAM_ID } from '../support/fake-slack.js';
 
@@ -59,38 +59,22 @@ process.exit(0);
 `;
 
 function runChild(args: { slackApi: string; at: string; now: string; owner: string; mode?: string }, script: string) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        script,
-        pathToFileURL(ROOT).href,
-        childDbUrl,
-        args.slackApi,
-        args.at,
-        args.now,
-        args.owner,
-        args.mode ?? '',
-      ],
-      { cwd: ROOT, env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+  return runProcess(
+    [
+      '--import',
+      'tsx',
+      script,
+      pathToFileURL(ROOT).href,
+      childDbUrl,
+      args.slackApi,
+      args.at,
+      args.now,
+      args.owner,
+      args.mode ?? '',
+    ],
+    {},
+    { cwd: ROOT },
+  );
 }
 
 function activity(date: string, model: string, usage: number): ActivityRow {

@@ -19,8 +19,20 @@ export function runCli(
   env: Record<string, string>,
   opts: { input?: string; timeoutMs?: number; cwd?: string } = {},
 ): Promise<CliResult> {
+  return runProcess([CLI, ...args], env, opts);
+}
+
+/**
+ * Runs `node <args>` with exactly `env` (plus PATH), collects its output, and kills it with SIGKILL
+ * after `timeoutMs`. `runCli` and the suites that start `src/` through tsx or a helper script use it.
+ */
+export function runProcess(
+  nodeArgs: string[],
+  env: Record<string, string>,
+  opts: { input?: string; timeoutMs?: number; cwd?: string } = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
+    const child = spawn(process.execPath, nodeArgs, {
       env: { PATH: process.env.PATH ?? '', ...env },
       cwd: opts.cwd ?? fileURLToPath(new URL('../e2e/', import.meta.url)),
       stdio: ['pipe', 'pipe', 'pipe'],
