@@ -31,7 +31,7 @@ export type LogStream = 'stdout' | 'stderr';
 type Flushable = DestinationStream & { flush?(cb?: (err?: Error | null) => void): void };
 
 /** JSON lines for pipes and log collectors; pino-pretty's coloured lines for a person at a terminal. */
-export function logDestination(to: LogStream, isTTY: boolean): DestinationStream {
+function logDestination(to: LogStream, isTTY: boolean): DestinationStream {
   const fd = to === 'stdout' ? 1 : 2;
   if (isTTY)
     return pretty({ destination: fd, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,service', sync: true });

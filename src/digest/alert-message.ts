@@ -32,7 +32,7 @@ export function describeRule(kind: AlertKind, threshold: number): string {
 }
 
 /** The button value: which rule and which crossing it answers. */
-export function alertButtonValue(ruleId: number, crossingNo: number): string {
+function alertButtonValue(ruleId: number, crossingNo: number): string {
   return `${ruleId}:${crossingNo}`;
 }
 

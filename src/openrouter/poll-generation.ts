@@ -6,7 +6,7 @@
 import type { CallOptions, Generation, OpenRouterClient } from './types.js';
 
 /** Waits after each 404; the sum is about a minute. */
-export const DEFAULT_POLL_DELAYS_MS: readonly number[] = [500, 1000, 2000, 4000, 8000, 15000, 30000];
+const DEFAULT_POLL_DELAYS_MS: readonly number[] = [500, 1000, 2000, 4000, 8000, 15000, 30000];
 
 export interface PollOptions {
   delaysMs?: readonly number[];

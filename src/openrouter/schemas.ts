@@ -31,7 +31,7 @@ export const lenientNumber = z.union([
 ]);
 
 /** A boolean, or `"true"`/`"false"`. */
-export const lenientBoolean = z.union([z.boolean(), z.enum(['true', 'false']).transform((s) => s === 'true')]);
+const lenientBoolean = z.union([z.boolean(), z.enum(['true', 'false']).transform((s) => s === 'true')]);
 
 /** Nullable and possibly missing → `null`. */
 const nullableNumber = lenientNumber.nullish().transform((v) => v ?? null);
@@ -276,7 +276,7 @@ export function parseKeyList(data: unknown): KeyItem[] {
   return check(z.array(record), data, 'keys').map(parseKeyItem);
 }
 
-export function parseActivityRow(data: unknown): ActivityRow {
+function parseActivityRow(data: unknown): ActivityRow {
   const d = check(activitySchema, data, 'activity row');
   return {
     date: d.date,

@@ -49,8 +49,6 @@ function isUnavailableStatus(status: number): boolean {
   return status === 429 || status >= 500;
 }
 
-export type Transport = ReturnType<typeof createTransport>;
-
 export interface OpenRouterClientConfig {
   /** e.g. `https://openrouter.ai/api/v1` or a simulator's `url`. */
   baseUrl: string;

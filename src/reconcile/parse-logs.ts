@@ -27,7 +27,7 @@ export type LineResult = { ok: true; line: number; record: LogRecord } | { ok: f
 export type LogFormat = 'jsonl' | 'csv';
 
 /** Longest line (or CSV record) read; longer ones are reported and skipped without being buffered. */
-export const MAX_LINE_BYTES = 64 * 1024;
+const MAX_LINE_BYTES = 64 * 1024;
 
 const GEN_ID = /^gen-[A-Za-z0-9-]{1,200}$/;
 const INTEGER = /^(?:\d+|\d{1,3}(?:,\d{3})+)$/;
@@ -139,7 +139,7 @@ export function normaliseRecord(fields: Record<string, unknown>): LogRecord | { 
 }
 
 /** One JSON line → a record or an error message. */
-export function parseJsonLine(text: string): LogRecord | { error: string } {
+function parseJsonLine(text: string): LogRecord | { error: string } {
   let value: unknown;
   try {
     value = JSON.parse(text);

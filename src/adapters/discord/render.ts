@@ -46,7 +46,7 @@ export const SHARE_ID = 'credits:share';
 export const REFRESH_PREFIX = 'credits:refresh:';
 
 /** A press button's custom id: `<action>:<value>` (core/buttons.ts declares the actions). */
-export const pressCustomId = (action: string, value: string) => `${action}:${value}`;
+const pressCustomId = (action: string, value: string) => `${action}:${value}`;
 
 /** The press button a custom id names, or undefined; the inverse of `pressCustomId`. */
 export function parsePressCustomId(customId: string): { action: string; value: string } | undefined {

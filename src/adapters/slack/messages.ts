@@ -27,7 +27,7 @@ interface MessageLike {
 }
 
 /** Reads the fields we use from a `message` / `app_mention` event; undefined for edits, bots, joins… */
-export function readMessage(event: unknown): MessageLike | undefined {
+function readMessage(event: unknown): MessageLike | undefined {
   if (typeof event !== 'object' || event === null) return undefined;
   const e = event as Record<string, unknown>;
   const subtype = e.subtype;

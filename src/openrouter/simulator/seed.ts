@@ -48,7 +48,7 @@ export const DEMO_GENERATION_IDS = {
 export const DEMO_PENDING_VISIBLE_AFTER_MS = 3_000;
 
 /** mulberry32: small, fast, deterministic. */
-export function seededRandom(seed: number): () => number {
+function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -103,7 +103,7 @@ export function sha256Hex(text: string): string {
 }
 
 /** `sk-or-v1-0e6f…1c96` → `sk-or-v1-0e6...1c96`. */
-export function maskedLabel(secret: string): string {
+function maskedLabel(secret: string): string {
   const m = /^(sk-or-v\d+-)(.*)$/.exec(secret);
   const prefix = m?.[1] ?? '';
   const rest = m?.[2] ?? secret;
@@ -195,9 +195,7 @@ export function setCredits(state: SimState, credits: { totalCredits?: number; to
 }
 
 /** A complete spec `/generation` object with every required field; `fields` override the defaults. */
-export function generationData(
-  fields: Record<string, unknown> & { id: string },
-): Record<string, unknown> & { id: string } {
+function generationData(fields: Record<string, unknown> & { id: string }): Record<string, unknown> & { id: string } {
   const totalCost = typeof fields.total_cost === 'number' ? fields.total_cost : 0.0015;
   return {
     upstream_id: `chatcmpl-${fields.id.slice(-12)}`,
@@ -275,7 +273,7 @@ export function addDays(date: string, days: number): string {
 }
 
 /** Monday of the UTC week containing `date`. */
-export function weekStart(date: string): string {
+function weekStart(date: string): string {
   const dow = new Date(`${date}T00:00:00Z`).getUTCDay(); // 0 = Sunday
   return addDays(date, -((dow + 6) % 7));
 }

@@ -7,7 +7,7 @@ import { maskSecrets } from '../../../secrets.js';
 
 export const MAX_INPUT = 64_000; // characters scanned at all
 export const MAX_CANDIDATES = 16; // `{` positions tried as JSON starts
-export const MAX_MESSAGE = 500;
+const MAX_MESSAGE = 500;
 export const MAX_WALK = 200; // objects visited looking for the error envelope
 
 export type Obj = Record<string, unknown>;
