@@ -1,15 +1,12 @@
 #!/usr/bin/env node
 /**
  * The `credits-bot` command line (contract §4): a thin argument switch. Each subcommand lives in
- * `src/cli/`, builds what it needs through main.ts and exits with 0 (done), 1 (could not do it) or 2 (did not understand the input).
+ * `src/cli/`, loaded only when asked for (so `--help` or an `ask` answered by the running service
+ * loads no SDK and no store), builds what it needs through main.ts and exits with 0 (done), 1 (could not do it) or 2 (did not understand the input).
  * @module
  */
 import { parseArgs } from 'node:util';
-import { ask } from './cli/ask.js';
 import { config, fail } from './cli/common.js';
-import { runMigrate } from './cli/migrate.js';
-import { runService } from './cli/service.js';
-import { runSync } from './cli/sync.js';
 import { DataDirLockedError, exitBecauseLocked } from './db/data-dir-lock.js';
 import { MissingKeyError } from './errors.js';
 
@@ -32,15 +29,23 @@ async function main(argv: string[]): Promise<number | undefined> {
   const [command, ...rest] = argv;
   switch (command) {
     case undefined:
-    case 'start':
+    case 'start': {
+      const { runService } = await import('./cli/service.js');
       await runService();
       return undefined;
-    case 'ask':
+    }
+    case 'ask': {
+      const { ask } = await import('./cli/ask.js');
       return ask(rest.join(' ').trim() === '' && rest.length === 0 ? undefined : rest.join(' '));
-    case 'migrate':
+    }
+    case 'migrate': {
+      const { runMigrate } = await import('./cli/migrate.js');
       return runMigrate();
-    case 'sync':
+    }
+    case 'sync': {
+      const { runSync } = await import('./cli/sync.js');
       return runSync();
+    }
     case 'demo': {
       const { runDemo } = await import('./demo.js');
       return runDemo();

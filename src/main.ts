@@ -4,7 +4,7 @@
  * @module
  */
 
-import { createConsoleAdapter } from './adapters/console/console-adapter.js';
+import { askOnce, createConsoleAdapter, exitCodeOf } from './adapters/console/console-adapter.js';
 import { createDiscordAdapter } from './adapters/discord/discord-adapter.js';
 import { createSlackAdapter } from './adapters/slack/slack-adapter.js';
 import { autocomplete } from './commands/autocomplete.js';
@@ -18,6 +18,7 @@ import { markProcessed } from './db/queries/processed-events.js';
 import { listSyncState } from './db/queries/sync-state.js';
 import { registerHealthRoutes } from './http/health.js';
 import { registerIngestRoutes } from './http/ingest.js';
+import { serveLocalAsk } from './http/local-ask.js';
 import { createHttpServer, type HttpServer } from './http/server.js';
 import { createScheduler } from './jobs/scheduler.js';
 import { createLogger, type Logger } from './logger.js';
@@ -153,7 +154,26 @@ export async function startService(
     ],
   });
   registerIngestRoutes(http, { services, log: log.child({ component: 'ingest' }) });
+  // On the embedded store, `credits-bot ask` talks to this process instead of opening DATA_DIR.
+  const localAsk = config.databaseUrl
+    ? undefined
+    : serveLocalAsk(http, {
+        dataDir: config.dataDir,
+        log,
+        ask: async (text) => {
+          const { result, output } = await askOnce(bot, text);
+          return { output, code: exitCodeOf(result) };
+        },
+      });
   const { url } = await http.start();
+  // Published once the store is ours (the DATA_DIR lock is taken when it opens): a second service that
+  // fails on the lock must not overwrite the holder's file.
+  if (localAsk) {
+    store
+      .connected()
+      .then(() => localAsk.publish(url))
+      .catch(() => undefined);
+  }
   log.info({ url }, 'http server listening');
 
   for (const adapter of adapters.values()) {
@@ -194,6 +214,7 @@ export async function startService(
   const stop = () => {
     stopping ??= (async () => {
       log.info('stopping: no new work, finishing what is in flight');
+      localAsk?.remove();
       await scheduler.stop();
       await enrich?.stop();
       await Promise.allSettled([...adapters.values()].map((a) => a.stop()));

@@ -1,6 +1,6 @@
 /**
  * One process per embedded store, with real OS processes on the built bin: the service holds
- * DATA_DIR; a second `sync`, `ask`, `migrate` or service exits 2 with one line naming the holder and
+ * DATA_DIR; `ask` is answered by the running service; a second `sync`, `migrate` or service exits 2 with one line naming the holder and
  * DATABASE_URL, and writes nothing; the service keeps running with its data. A stale lock (a pid
  * that cannot exist on this host) is taken over; a lock from another host is not.
  */
@@ -10,6 +10,8 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acquireDataDirLock, DataDirLockedError, LOCK_FILE } from '../../src/db/data-dir-lock.js';
+import { formatUsd } from '../../src/domain/money.js';
+import { SERVICE_FILE } from '../../src/http/local-ask.js';
 import { DEMO_INFERENCE_KEY, DEMO_MANAGEMENT_KEY } from '../../src/openrouter/simulator/seed.js';
 import { CLI, runCli } from '../support/cli.js';
 import { startTestOpenRouter, type TestOpenRouter } from '../support/openrouter.js';
@@ -77,7 +79,7 @@ describe('one process per DATA_DIR', () => {
       expect(lock).toMatchObject({ pid: service.pid, host: hostname() });
 
       const stateBefore = statSync(join(dataDir, 'PG_VERSION')).mtimeMs;
-      for (const args of [['sync'], ['ask', 'balance'], ['migrate'], []]) {
+      for (const args of [['sync'], ['migrate'], []]) {
         const r = await runCli(args, { ...env(dataDir), PORT: String(await freePort()) }, { timeoutMs: 30_000 });
         expect(r.code, `credits-bot ${args.join(' ')}`).toBe(2);
         expect(r.stdout).toBe('');
@@ -86,6 +88,25 @@ describe('one process per DATA_DIR', () => {
         expect(lines[0]).toContain(`process ${service.pid} on ${hostname()}`);
         expect(lines[0]).toContain('DATABASE_URL');
       }
+      // `ask` is answered by the running service (its token in a 0600 file in DATA_DIR), which writes the audit row.
+      const endpointFile = join(dataDir, SERVICE_FILE);
+      expect(statSync(endpointFile).mode & 0o777).toBe(0o600);
+      const asked = await runCli(['ask', 'balance'], { ...env(dataDir), PORT: String(await freePort()) });
+      expect(asked.stderr).toBe('');
+      expect(asked.code).toBe(0);
+      const { account } = or.sim.state;
+      expect(asked.stdout).toContain(`Balance: ${formatUsd(account.totalCredits - account.totalUsage)}`);
+      const misunderstood = await runCli(['ask', 'frobnicate'], env(dataDir));
+      expect(misunderstood.code).toBe(2);
+      // The route answers nobody without the token, and nothing but a command body with it.
+      const { url, token } = JSON.parse(readFileSync(endpointFile, 'utf8')) as { url: string; token: string };
+      const post = (headers: Record<string, string>, body: string) =>
+        fetch(`${url}/local/ask`, { method: 'POST', headers, body }).then((r) => r.status);
+      expect(await post({}, '{"text":"balance"}')).toBe(403);
+      expect(await post({ authorization: 'Bearer wrong' }, '{"text":"balance"}')).toBe(403);
+      expect(await post({ authorization: `Bearer ${token}` }, 'x'.repeat(20_000))).toBe(400);
+      expect(await post({ authorization: `Bearer ${token}` }, '{"nope":1}')).toBe(400);
+
       // Still the service's lock, the service still ready and its store untouched by the others.
       expect(JSON.parse(readFileSync(join(dataDir, LOCK_FILE), 'utf8'))).toMatchObject({ pid: service.pid });
       expect(await ready()).toBe(true);
@@ -97,6 +118,7 @@ describe('one process per DATA_DIR', () => {
       service.kill('SIGTERM');
       expect(await exited).toBe(0);
       expect(existsSync(join(dataDir, LOCK_FILE))).toBe(false);
+      expect(existsSync(endpointFile)).toBe(false);
       const after = await runCli(['sync'], env(dataDir), { timeoutMs: 30_000 });
       expect(after.code).toBe(0);
       expect(JSON.parse(after.stdout)).toMatchObject({ errors: [] });

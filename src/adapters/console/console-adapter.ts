@@ -27,6 +27,12 @@ export async function askOnce(bot: Bot, text: string): Promise<{ result: Command
   return { result, output };
 }
 
+/** `credits-bot ask`'s exit code for a result (contract §4): 0 answered, 2 input not understood, 1 could not answer. */
+export function exitCodeOf(result: CommandResult): 0 | 1 | 2 {
+  if (result.invalidInput) return 2;
+  return result.outcome === 'ok' ? 0 : 1;
+}
+
 export interface ConsoleAdapterConfig {
   input: Readable;
   output: Writable;
