@@ -11,6 +11,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { type PgServer, startPgServer } from './lib/pg-server.js';
+import { changeSince, readPreviousRun } from './lib/previous.js';
 import { ensureBuilt, ROOT } from './lib/service.js';
 import type { BenchResult, Skipped } from './lib/stats.js';
 import { run as reconcileMemory } from './reconcile-memory.js';
@@ -155,16 +156,28 @@ const fmt = (n: number | undefined, unit = '') =>
   n === undefined || Number.isNaN(n)
     ? ''
     : `${n.toLocaleString('en-US', { maximumFractionDigits: 2 })}${unit ? ` ${unit}` : ''}`;
+// The last run's figures, kept in results.json, give each row its change.
+const previous = readPreviousRun(`${ROOT}bench/results.json`);
 const rows = results.map((r) => [
   r.item,
   r.name,
   fmt(r.value, r.unit),
+  changeSince(r, previous),
   r.baseline === undefined ? '' : `${fmt(r.baseline, r.unit)} (${r.baselineName ?? 'baseline'})`,
   r.ratio === undefined ? '' : `${fmt(r.ratio)}x`,
   r.target ?? '',
   r.met === undefined ? '' : r.met ? 'yes' : 'NO',
 ]);
-const header = ['#', 'benchmark', 'value', 'baseline (same run)', 'ratio', 'target', 'met'];
+const header = [
+  '#',
+  'benchmark',
+  'value',
+  `change since ${previous ? previous.startedAt.slice(0, 16) : '(no previous run)'}`,
+  'baseline (same run)',
+  'ratio',
+  'target',
+  'met',
+];
 const table = [
   `| ${header.join(' | ')} |`,
   `|${header.map(() => '---').join('|')}|`,
@@ -181,7 +194,20 @@ for (const s of skipped) log(`SKIPPED [${s.item}] ${s.what}: ${s.why}`);
 for (const f of failures) log(`FAILED [${f.item}]: ${f.error}`);
 writeFileSync(
   `${ROOT}bench/results.json`,
-  `${JSON.stringify({ startedAt, finishedAt: new Date(), quick, machine, results, skipped, failures }, null, 2)}\n`,
+  `${JSON.stringify(
+    {
+      startedAt,
+      finishedAt: new Date(),
+      quick,
+      machine,
+      results,
+      skipped,
+      failures,
+      previous: previous ? { startedAt: previous.startedAt, quick: previous.quick, results: previous.results } : null,
+    },
+    null,
+    2,
+  )}\n`,
 );
 log(`\nwrote bench/results.json (${((Date.now() - startedAt.getTime()) / 1000).toFixed(0)} s)`);
 process.exit(failures.length ? 1 : 0);
