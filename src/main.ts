@@ -5,8 +5,6 @@
  */
 
 import { askOnce, createConsoleAdapter, exitCodeOf } from './adapters/console/console-adapter.js';
-import { createDiscordAdapter } from './adapters/discord/discord-adapter.js';
-import { createSlackAdapter } from './adapters/slack/slack-adapter.js';
 import { autocomplete } from './commands/autocomplete.js';
 import { type Bot, createBot } from './commands/dispatch.js';
 import { buttons, commands } from './commands/index.js';
@@ -76,10 +74,12 @@ export function buildCore(config: Config, opts: CoreOptions = {}): Core {
  * posts (`digest run`): processed-event dedupe for Slack, autocomplete for Discord. The Slack adapter
  * registers its routes on `http`; the caller decides whether that server ever listens.
  */
-export function buildAdapters(core: Core, http: HttpServer): Map<Platform, ChatAdapter> {
+export async function buildAdapters(core: Core, http: HttpServer): Promise<Map<Platform, ChatAdapter>> {
   const { config, log, metrics, store, services, bot } = core;
   const adapters = new Map<Platform, ChatAdapter>();
+  // Each platform's SDK (Bolt, discord.js: seconds of start-up and tens of MB) loads only when its token is set.
   if (config.slack.botToken) {
+    const { createSlackAdapter } = await import('./adapters/slack/slack-adapter.js');
     adapters.set(
       'slack',
       createSlackAdapter(config, {
@@ -93,6 +93,7 @@ export function buildAdapters(core: Core, http: HttpServer): Map<Platform, ChatA
     );
   }
   if (config.discord.token) {
+    const { createDiscordAdapter } = await import('./adapters/discord/discord-adapter.js');
     adapters.set(
       'discord',
       createDiscordAdapter(config, {
@@ -134,7 +135,7 @@ export async function startService(
     onError: (err) => log.warn({ err }, 'money metrics unavailable'),
   });
   const http = createHttpServer({ host: config.host, port: config.port, log: log.child({ component: 'http' }) });
-  const adapters = buildAdapters(core, http);
+  const adapters = await buildAdapters(core, http);
   registerHealthRoutes(http, {
     metrics,
     metricsToken: config.metricsToken,

@@ -4,10 +4,9 @@
  * @module
  */
 import { mkdir } from 'node:fs/promises';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import type { Logger as DrizzleLogger } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres, { type Sql } from 'postgres';
 import type { Logger } from '../logger.js';
@@ -77,6 +76,11 @@ function localLocks() {
 }
 
 async function openPglite(opts: DbOptions, logger: DrizzleLogger | undefined): Promise<DbHandle> {
+  // Loaded here, not at the top: a service on DATABASE_URL never loads the WASM database.
+  const [{ PGlite }, { drizzle: drizzlePglite }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('drizzle-orm/pglite'),
+  ]);
   let client: PGlite;
   let lock: DataDirLock | undefined;
   const load = opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {};
