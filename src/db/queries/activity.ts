@@ -4,9 +4,9 @@ import type { ActivityRow } from '../../openrouter/types.js';
 import type { Db } from '../client.js';
 import { activityDays } from '../schema.js';
 import { activityWindowSynced } from './sync-state.js';
-import { chunks, excludedColumns } from './util.js';
+import { chunks } from './util.js';
 
-const BATCH = 1000;
+const BATCH = 5000;
 
 /** `from` inclusive, `to` exclusive, both `YYYY-MM-DD` (UTC days). */
 export interface DateRange {
@@ -35,6 +35,10 @@ const scope = (keyHash: string | undefined) =>
 /**
  * Writes `/activity` rows for one scope (`keyHash` '' = account-wide, else that key's rows).
  * Idempotent: rows are keyed by (key, date, model permaslug, endpoint), and later figures win.
+ * One statement per 5,000 rows: the
+ * batch travels as a single JSON parameter expanded by `jsonb_to_recordset` on the server, instead of
+ * a VALUES list of 13 parameters a row (the same on PGlite and postgres.js; bench item 4 measures it
+ * against COPY). Numbers survive exactly: JSON.stringify writes the shortest round-trip form of a double.
  */
 export async function upsertActivity(
   db: Db,
@@ -43,32 +47,36 @@ export async function upsertActivity(
   syncedAt: Date,
 ): Promise<number> {
   if (rows.length === 0) return 0;
-  const set = excludedColumns(activityDays, ['keyHash', 'date', 'modelPermaslug', 'endpointId']);
   await db.transaction(async (tx) => {
     for (const batch of chunks(rows, BATCH)) {
-      await tx
-        .insert(activityDays)
-        .values(
-          batch.map((r) => ({
-            date: r.date,
-            keyHash,
-            model: r.model,
-            modelPermaslug: r.modelPermaslug,
-            endpointId: r.endpointId,
-            providerName: r.providerName,
-            usage: r.usage,
-            byokUsage: r.byokUsageInference,
-            requests: Math.round(r.requests),
-            promptTokens: Math.round(r.promptTokens),
-            completionTokens: Math.round(r.completionTokens),
-            reasoningTokens: Math.round(r.reasoningTokens),
-            syncedAt,
-          })),
-        )
-        .onConflictDoUpdate({
-          target: [activityDays.keyHash, activityDays.date, activityDays.modelPermaslug, activityDays.endpointId],
-          set,
-        });
+      const json = JSON.stringify(
+        batch.map((r) => ({
+          date: r.date,
+          model: r.model,
+          model_permaslug: r.modelPermaslug,
+          endpoint_id: r.endpointId,
+          provider_name: r.providerName,
+          usage: r.usage,
+          byok_usage: r.byokUsageInference,
+          requests: Math.round(r.requests),
+          prompt_tokens: Math.round(r.promptTokens),
+          completion_tokens: Math.round(r.completionTokens),
+          reasoning_tokens: Math.round(r.reasoningTokens),
+        })),
+      );
+      await tx.execute(sql`
+        insert into activity_days (date, key_hash, model, model_permaslug, endpoint_id, provider_name, usage,
+          byok_usage, requests, prompt_tokens, completion_tokens, reasoning_tokens, synced_at)
+        select r.date, ${keyHash}, r.model, r.model_permaslug, r.endpoint_id, r.provider_name, r.usage,
+          r.byok_usage, r.requests, r.prompt_tokens, r.completion_tokens, r.reasoning_tokens, ${syncedAt.toISOString()}::timestamptz
+        from jsonb_to_recordset(${json}::jsonb) as r(date date, model text, model_permaslug text, endpoint_id text,
+          provider_name text, usage double precision, byok_usage double precision, requests bigint,
+          prompt_tokens bigint, completion_tokens bigint, reasoning_tokens bigint)
+        on conflict (key_hash, date, model_permaslug, endpoint_id) do update set
+          model = excluded.model, provider_name = excluded.provider_name, usage = excluded.usage,
+          byok_usage = excluded.byok_usage, requests = excluded.requests, prompt_tokens = excluded.prompt_tokens,
+          completion_tokens = excluded.completion_tokens, reasoning_tokens = excluded.reasoning_tokens,
+          synced_at = excluded.synced_at`);
     }
   });
   return rows.length;
