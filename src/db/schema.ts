@@ -26,6 +26,7 @@ import {
 import type { processedEvents, syncState } from './schema-ops.js';
 
 export { commandRateWindows, processedEvents, syncState } from './schema-ops.js';
+export { activityKeyDays } from './schema-rollups.js';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 const usd = (name: string) => doublePrecision(name);
@@ -359,6 +360,7 @@ export const ALL_TABLES = [
   'api_keys',
   'workspaces',
   'activity_days',
+  'activity_key_days',
   'generations',
   'audit_log',
   'request_logs',

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import {
   activityCoverage,
@@ -140,6 +141,32 @@ describeEachBackend('activity store', (s) => {
     ]);
     expect(await spendByDay(s.db, { from: '2026-03-01', to: '2026-04-01', keyHash: 'hash-a' })).toEqual([
       { date: '2026-03-10', usd: 5, requests: 5 },
+    ]);
+  });
+
+  it('keeps the (key, day) rollup equal to the per-key rows through re-syncs, and by key reads it', async () => {
+    await upsertActivity(s.db, ACCOUNT, 'hash-a', T1);
+    await upsertActivity(s.db, ACCOUNT.slice(2), 'hash-b', T1);
+    // A re-sync with later figures for one day of one key, and a new day.
+    const changed = [
+      ...ACCOUNT.map((r) => (r.date === '2026-03-11' ? { ...r, usage: r.usage * 4, requests: r.requests + 1 } : r)),
+      row({ date: '2026-03-13', model: 'openai/gpt-4.1', usage: 0.125, requests: 1 }),
+    ];
+    await upsertActivity(s.db, changed, 'hash-a', T2);
+    const sums = (table: string) =>
+      s.db.execute(
+        sql.raw(`select key_hash, date::text as date, sum(usage)::float8 as usd, sum(requests)::int as requests
+          from ${table} where key_hash <> '' group by key_hash, date order by key_hash, date`),
+      );
+    const rows = (r: unknown) =>
+      ((r as { rows?: unknown[] }).rows ?? (r as unknown[])).map((x) => ({ ...(x as object) }));
+    const fromRows = rows(await sums('activity_days'));
+    expect(fromRows.length).toBe(6);
+    expect(rows(await sums('activity_key_days'))).toEqual(fromRows);
+    const byKey = await usageBreakdown(s.db, { from: '2026-03-11', to: '2026-03-14', by: 'key' });
+    expect(byKey.map((g) => [g.group, g.usd, g.requests])).toEqual([
+      ['hash-a', 3 + 10 + 0.125, 5 + 1 + 1],
+      ['hash-b', 10.75, 4],
     ]);
   });
 

@@ -2,7 +2,7 @@ import { and, asc, desc, eq, gte, lt, ne, sql } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { ActivityRow } from '../../openrouter/types.js';
 import type { Db } from '../client.js';
-import { activityDays } from '../schema.js';
+import { activityDays, activityKeyDays } from '../schema.js';
 import { activityWindowSynced } from './sync-state.js';
 import { chunks } from './util.js';
 
@@ -78,6 +78,23 @@ export async function upsertActivity(
           completion_tokens = excluded.completion_tokens, reasoning_tokens = excluded.reasoning_tokens,
           synced_at = excluded.synced_at`);
     }
+    // The (key, day) rollup of the days just written, from the rows themselves (schema-rollups.ts).
+    let first = rows[0]?.date ?? '';
+    let last = first;
+    for (const r of rows) {
+      if (r.date < first) first = r.date;
+      if (r.date > last) last = r.date;
+    }
+    await tx.execute(sql`
+      insert into activity_key_days (key_hash, date, usage, byok_usage, requests, prompt_tokens, completion_tokens,
+        reasoning_tokens)
+      select key_hash, date, sum(usage), sum(byok_usage), sum(requests), sum(prompt_tokens), sum(completion_tokens),
+        sum(reasoning_tokens)
+      from activity_days where key_hash = ${keyHash} and date >= ${first}::date and date <= ${last}::date
+      group by key_hash, date
+      on conflict (date, key_hash) do update set usage = excluded.usage, byok_usage = excluded.byok_usage,
+        requests = excluded.requests, prompt_tokens = excluded.prompt_tokens,
+        completion_tokens = excluded.completion_tokens, reasoning_tokens = excluded.reasoning_tokens`);
   });
   return rows.length;
 }
@@ -100,13 +117,13 @@ export async function spendByDay(
  * [from, to), largest spend first.
  */
 export async function usageBreakdown(db: Db, params: DateRange & { by: BreakdownBy }): Promise<UsageGroup[]> {
+  if (params.by === 'key') return usageByKey(db, params);
   const group =
     params.by === 'model'
       ? activityDays.model
       : params.by === 'provider'
         ? activityDays.providerName
         : activityDays.keyHash;
-  const keyScope = params.by === 'key' ? ne(activityDays.keyHash, '') : eq(activityDays.keyHash, '');
   const usd = sumOf(activityDays.usage);
   return db
     .select({
@@ -119,9 +136,29 @@ export async function usageBreakdown(db: Db, params: DateRange & { by: Breakdown
       reasoningTokens: sumOf(activityDays.reasoningTokens),
     })
     .from(activityDays)
-    .where(and(keyScope, inRange(params)))
+    .where(and(eq(activityDays.keyHash, ''), inRange(params)))
     .groupBy(group)
     .orderBy(desc(usd), asc(group));
+}
+
+/** Per key, from the (key, day) rollup: the same sums as the per-key rows, a row per key and day to read. */
+async function usageByKey(db: Db, params: DateRange): Promise<UsageGroup[]> {
+  const t = activityKeyDays;
+  const usd = sumOf(t.usage);
+  return db
+    .select({
+      group: t.keyHash,
+      usd,
+      byokUsd: sumOf(t.byokUsage),
+      requests: sumOf(t.requests),
+      promptTokens: sumOf(t.promptTokens),
+      completionTokens: sumOf(t.completionTokens),
+      reasoningTokens: sumOf(t.reasoningTokens),
+    })
+    .from(t)
+    .where(and(ne(t.keyHash, ''), gte(t.date, params.from), lt(t.date, params.to)))
+    .groupBy(t.keyHash)
+    .orderBy(desc(usd), asc(t.keyHash));
 }
 
 /**
