@@ -67,6 +67,13 @@ export async function generate(handle: DbHandle, models: number, lastDay: string
   );
   for (const c of constraints) await exec(handle, `alter table activity_days add constraint "${c.conname}" ${c.def}`);
   for (const i of indexes) if (!constraintNames.has(i.indexname)) await exec(handle, i.indexdef);
+  // The (key, day) rollup upsertActivity keeps (schema-rollups.ts), built the way migration 0004 backfills it.
+  await exec(
+    handle,
+    `insert into activity_key_days (key_hash, date, usage, byok_usage, requests, prompt_tokens, completion_tokens, reasoning_tokens)
+     select key_hash, date, sum(usage), sum(byok_usage), sum(requests), sum(prompt_tokens), sum(completion_tokens), sum(reasoning_tokens)
+     from activity_days group by key_hash, date`,
+  );
   await exec(
     handle,
     `insert into api_keys (hash, name, label, disabled, include_byok_in_limit, usage, usage_daily, usage_weekly,
