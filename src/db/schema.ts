@@ -26,6 +26,7 @@ import {
 import type { processedEvents, syncState } from './schema-ops.js';
 
 export { commandRateWindows, processedEvents, syncState } from './schema-ops.js';
+export { KEY_ACTION_KINDS, KEY_ACTION_STATUSES, type KeyActionKind, type KeyActionRow, type KeyActionStatus, type KeyState, keyActions } from './schema-keys.js';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 const usd = (name: string) => doublePrecision(name);
@@ -350,6 +351,7 @@ export type ProcessedEventRow = typeof processedEvents.$inferSelect;
 
 /** Every table, in an order safe to truncate or drop (children first). */
 export const ALL_TABLES = [
+  'key_actions',
   'alert_events',
   'alert_rules',
   'digest_deliveries',
