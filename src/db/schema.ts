@@ -25,8 +25,16 @@ import {
 } from 'drizzle-orm/pg-core';
 import type { processedEvents, syncState } from './schema-ops.js';
 
+export {
+  KEY_ACTION_KINDS,
+  KEY_ACTION_STATUSES,
+  type KeyActionKind,
+  type KeyActionRow,
+  type KeyActionStatus,
+  type KeyState,
+  keyActions,
+} from './schema-keys.js';
 export { commandRateWindows, processedEvents, syncState } from './schema-ops.js';
-export { KEY_ACTION_KINDS, KEY_ACTION_STATUSES, type KeyActionKind, type KeyActionRow, type KeyActionStatus, type KeyState, keyActions } from './schema-keys.js';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 const usd = (name: string) => doublePrecision(name);
