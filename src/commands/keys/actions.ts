@@ -224,10 +224,10 @@ export async function decideAction(
   const now = services.now();
   const claimed = await claimKeyAction(db, row.id, now);
   if (!claimed) throw new UserError(`That request to ${verb(row.action)} key ${row.keyName} was already handled.`);
-  let before: KeyState | null = claimed.before;
+  // The state read when the change was asked for (at most PENDING_MS ago): the PATCH is the only call here.
+  const before: KeyState | null = claimed.before;
   let updated: KeyItem;
   try {
-    before = stateOf(await services.openrouter.getKey(row.keyHash, { fresh: true }));
     updated = await services.openrouter.updateKey(row.keyHash, patchOf(row));
   } catch (error) {
     const reason = error instanceof OpenRouterError ? error.message : 'the call failed';
