@@ -7,7 +7,7 @@ import type { ButtonHandlers } from './dispatch.js';
 import { estimate } from './estimate.js';
 import { explain } from './explain.js';
 import { help } from './help.js';
-import { keyButtons } from './keys/buttons.js';
+import { keyButtons } from './keys/actions.js';
 import { keys } from './keys/command.js';
 import { reconcile } from './reconcile.js';
 import { request } from './request.js';

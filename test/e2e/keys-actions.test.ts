@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDiscordAdapter, type DiscordAdapter } from '../../src/adapters/discord/discord-adapter.js';
 import { createSlackAdapter, type SlackAdapter } from '../../src/adapters/slack/slack-adapter.js';
 import { createBot } from '../../src/commands/dispatch.js';
-import { keyButtons } from '../../src/commands/keys/buttons.js';
+import { keyButtons } from '../../src/commands/keys/actions.js';
 import { keys } from '../../src/commands/keys/command.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import type { Actor, Services } from '../../src/core/services.js';

@@ -6,7 +6,16 @@
  * undo button. Every action and refusal is an audit row with the before and after (never a secret).
  * @module
  */
-import { button, KEY_APPROVE, KEY_CANCEL, KEY_CONFIRM, KEY_DISABLE, KEY_ENABLE } from '../../core/buttons.js';
+import {
+  button,
+  KEY_APPROVE,
+  KEY_CANCEL,
+  KEY_CONFIRM,
+  KEY_DISABLE,
+  KEY_ENABLE,
+  KEY_LIMIT,
+  KEY_SNOOZE,
+} from '../../core/buttons.js';
 import { type Reply, reply } from '../../core/reply.js';
 import type { Actor, Services } from '../../core/services.js';
 import { insertAudit } from '../../db/queries/audit.js';
@@ -22,6 +31,7 @@ import { formatUtcMinute } from '../../domain/time.js';
 import { OpenRouterError, UserError } from '../../errors.js';
 import type { KeyItem, KeyPatch, LimitReset } from '../../openrouter/types.js';
 import { maskSecrets } from '../../secrets.js';
+import type { ButtonHandlers } from '../dispatch.js';
 import { keyActionButtons } from './buttons.js';
 import { describeState, limitText, stateOf } from './format.js';
 
@@ -320,3 +330,16 @@ export async function snoozeKey(services: Services, actor: Actor, hash: string):
     visibility: 'public',
   });
 }
+
+/** Pass to `createBot` with the other button handlers. */
+export const keyButtons: ButtonHandlers = {
+  [KEY_DISABLE.action]: ({ value, actor, services }) =>
+    requestAction(services, actor, { action: 'disable', hash: value }),
+  [KEY_ENABLE.action]: ({ value, actor, services }) =>
+    requestAction(services, actor, { action: 'enable', hash: value }),
+  [KEY_LIMIT.action]: ({ value, services }) => suggestLimit(services, value),
+  [KEY_SNOOZE.action]: ({ value, actor, services }) => snoozeKey(services, actor, value),
+  [KEY_CONFIRM.action]: ({ value, actor, services }) => decideAction(services, actor, value, 'confirm'),
+  [KEY_APPROVE.action]: ({ value, actor, services }) => decideAction(services, actor, value, 'approve'),
+  [KEY_CANCEL.action]: ({ value, actor, services }) => cancelAction(services, actor, value),
+};
