@@ -60,6 +60,7 @@ interface Harness {
 }
 
 let h: Harness;
+const clock = { now: NOW };
 
 beforeAll(async () => {
   const db = await testDb();
@@ -86,7 +87,7 @@ beforeAll(async () => {
     store: { available: () => true, get: () => db.handle },
     log,
     metrics,
-    now: () => NOW,
+    now: () => clock.now,
   };
   const bot = createBot(services, [keys], keyButtons);
   const http = createHttpServer({ host: '127.0.0.1', port: 0, log });
@@ -206,6 +207,12 @@ describe('keys through Slack and Discord', () => {
     expect(JSON.stringify(refused)).toMatch(/Only admins/);
     expect(refused.response_type).toBe('ephemeral');
     expect(sim.patches).toHaveLength(0);
+    const [denied] = await h.db.db
+      .select()
+      .from(auditLog)
+      .where(eq(auditLog.command, 'button:key-disable'))
+      .orderBy(desc(auditLog.id));
+    expect(denied).toMatchObject({ outcome: 'denied', userId: 'U0PLAIN1' });
 
     await press('key-disable', production.hash, 'UADMIN1', ts);
     const confirm = (await responses(before + 2))[before + 1] as Json;
@@ -317,4 +324,77 @@ describe('keys through Slack and Discord', () => {
     expect(staging.disabled).toBe(true);
     h.services.config = h.config;
   });
+
+  it('Discord, confirm: an ephemeral Confirm/Cancel; Confirm updates it and the public message it came from', async () => {
+    const sim = h.openrouter.sim;
+    const alice = simKey('alice-dev');
+    const patches = sim.patches.length;
+    // A public message with the key's buttons, as an alert would carry them.
+    const { messageId } = await h.discord.post(
+      { workspaceId: h.fakeDiscord.guildId, channelId: h.fakeDiscord.channelId },
+      {
+        title: 'Key alice-dev',
+        tone: 'warning',
+        visibility: 'public',
+        buttons: [{ action: 'key-disable', label: 'Disable key', value: alice.hash }],
+      },
+    );
+    const message = { ...(h.fakeDiscord.messages.get(messageId) as Json), flags: 0 };
+    const asked = h.fakeDiscord.pressButton(`key-disable:${alice.hash}`, message);
+    const confirm = await h.fakeDiscord.waitForRequest(
+      (r) => r.method === 'PATCH' && r.path.includes(asked) && r.path.endsWith('@original'),
+    );
+    expect(callbacksOf(asked)[0]?.body).toMatchObject({ data: { flags: 64 } }); // ephemeral
+    const confirmBody = confirm.body as Json & { components: { components: { custom_id: string }[] }[] };
+    expect(JSON.stringify(confirmBody)).toContain('Confirm: disable key alice-dev?');
+    const ids = confirmBody.components.flatMap((r) => r.components.map((c) => c.custom_id));
+    const confirmId = ids.find((id) => id.startsWith('key-confirm:'));
+    expect(confirmId).toMatch(new RegExp(`^key-confirm:\\d+@${messageId}$`));
+    expect(sim.patches).toHaveLength(patches);
+
+    const ephemeral = { ...confirmBody, id: snowflake(), channel_id: h.fakeDiscord.channelId, flags: 64 };
+    const confirmed = h.fakeDiscord.pressButton(confirmId ?? '', ephemeral);
+    const replaced = await h.fakeDiscord.waitForRequest(
+      (r) => r.method === 'PATCH' && r.path.includes(confirmed) && r.path.endsWith('@original'),
+    );
+    expect(callbacksOf(confirmed)[0]?.body).toMatchObject({ type: 6 }); // in place
+    expect(JSON.stringify(replaced.body)).toMatch(/disabled key alice-dev/);
+    const origin = await h.fakeDiscord.waitForRequest(
+      (r) => r.method === 'PATCH' && r.path.endsWith(`/channels/${h.fakeDiscord.channelId}/messages/${messageId}`),
+    );
+    expect(JSON.stringify(origin.body)).toContain(`key-enable:${alice.hash}`);
+    expect(sim.patches.slice(patches)).toEqual([{ hash: alice.hash, body: { disabled: true } }]);
+  });
+
+  it('a confirmation lapses after 15 minutes, and Cancel changes nothing', async () => {
+    const sim = h.openrouter.sim;
+    const patches = sim.patches.length;
+    const before = h.fakeSlack.callsTo('response').length;
+    await h.driver.command('keys disable research-notebook', { userId: 'UADMIN1', channelId: CHANNEL });
+    const first = (await responses(before + 1))[before] as Json;
+    clock.now = new Date(NOW.getTime() + 16 * 60_000);
+    try {
+      await press('key-confirm', buttonValue(first, 'key-confirm'), 'UADMIN1');
+      const lapsed = (await responses(before + 2))[before + 1] as Json;
+      expect(JSON.stringify(lapsed)).toMatch(/lapsed; nothing changed/);
+    } finally {
+      clock.now = NOW;
+    }
+    await h.driver.command('keys disable research-notebook', { userId: 'UADMIN1', channelId: CHANNEL });
+    const second = (await responses(before + 3))[before + 2] as Json;
+    await press('key-cancel', buttonValue(second, 'key-cancel'), 'UADMIN1');
+    const cancelled = (await responses(before + 4))[before + 3] as Json;
+    expect(cancelled.replace_original).toBe(true);
+    expect(JSON.stringify(cancelled)).toMatch(
+      /cancelled the request to disable key research-notebook; nothing changed/,
+    );
+    expect(sim.patches).toHaveLength(patches);
+    expect(simKey('research-notebook').disabled).toBe(false);
+    const rows = await h.db.db.select().from(keyActions).where(eq(keyActions.keyName, 'research-notebook'));
+    expect(rows.map((r) => r.status).sort()).toEqual(['cancelled', 'expired']);
+  });
 });
+
+function callbacksOf(token: string): RecordedRequest[] {
+  return h.fakeDiscord.forToken(token).filter((r) => r.path.endsWith('/callback'));
+}
