@@ -393,6 +393,24 @@ describe('keys through Slack and Discord', () => {
     const rows = await h.db.db.select().from(keyActions).where(eq(keyActions.keyName, 'research-notebook'));
     expect(rows.map((r) => r.status).sort()).toEqual(['cancelled', 'expired']);
   });
+
+  it('the console confirms by text: `keys limit` keeps the current reset, `keys confirm <n>` sends the PATCH', async () => {
+    const sim = h.openrouter.sim;
+    const patches = sim.patches.length;
+    const bot = createBot(h.services, [keys], keyButtons);
+    const operator: Actor = { platform: 'console', userId: 'operator' };
+    const asked = await bot.runText('keys limit staging 80', operator);
+    expect(asked.outcome).toBe('ok');
+    const hint = /`keys confirm (\d+)`/.exec(asked.reply.notes?.join(' ') ?? '');
+    expect(hint).not.toBeNull();
+    expect(sim.patches).toHaveLength(patches);
+    const done = await bot.runText(`keys confirm ${hint?.[1]}`, operator);
+    expect(done.reply.summary).toMatch(/operator set the limit of key staging to \$80\.00 weekly/);
+    expect(sim.patches.slice(patches)).toEqual([
+      { hash: simKey('staging').hash, body: { limit: 80, limit_reset: 'weekly' } },
+    ]);
+    expect(simKey('staging').limit).toBe(80);
+  });
 });
 
 function callbacksOf(token: string): RecordedRequest[] {

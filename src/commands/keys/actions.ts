@@ -174,7 +174,9 @@ export async function requestAction(services: Services, actor: Actor, r: ActionR
       tone: 'warning',
       summary: `${who(actor)} asks to ${verb(r.action)} key ${key.name} (${short(key.hash)}).${consequence} A second admin must approve before anything changes.`,
       fields,
-      notes: [`Open until ${formatUtcMinute(row.expiresAt)}. The admin who asked cannot approve it.`],
+      notes: [
+        `Open until ${formatUtcMinute(row.expiresAt)}. The admin who asked cannot approve it. Or type \`keys approve ${id}\` / \`keys cancel ${id}\`.`,
+      ],
       visibility: 'public',
       buttons: [button(KEY_APPROVE, id), button(KEY_CANCEL, id)],
     });
@@ -184,7 +186,9 @@ export async function requestAction(services: Services, actor: Actor, r: ActionR
     tone: 'warning',
     summary: `This will ${verb(r.action)} key ${key.name} (${short(key.hash)}) on OpenRouter.${consequence}`,
     fields,
-    notes: [`Nothing changes until you confirm; this lapses at ${formatUtcMinute(row.expiresAt)}.`],
+    notes: [
+      `Nothing changes until you confirm; this lapses at ${formatUtcMinute(row.expiresAt)}. Or type \`keys confirm ${id}\` / \`keys cancel ${id}\`.`,
+    ],
     buttons: [button(KEY_CONFIRM, id), button(KEY_CANCEL, id)],
   });
 }

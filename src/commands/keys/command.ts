@@ -1,6 +1,6 @@
 /**
  * `keys [by workspace] [page N]` · `keys <name>` · `keys disable|enable <name>` ·
- * `keys limit <name> <usd> [daily|weekly|monthly|none]`: every API key across the workspaces, one key
+ * `keys limit <name> <usd> [daily|weekly|monthly|none]` · `keys confirm|approve|cancel <request>`: every API key across the workspaces, one key
  * in detail, and the admin actions (issue 13). Reading is open; actions need an admin.
  * @module
  */
@@ -11,13 +11,13 @@ import { utcDate } from '../../domain/periods.js';
 import { UserError } from '../../errors.js';
 import type { KeyItem, LimitReset } from '../../openrouter/types.js';
 import { defineCommand } from '../command.js';
-import { requestAction } from './actions.js';
+import { cancelAction, decideAction, requestAction } from './actions.js';
 import { keyDetailReply, keyListReply } from './format.js';
 import { resolveKey } from './resolve.js';
 
 const USAGE =
-  'keys [by workspace] [page N] | keys <name> | keys disable <name> | keys enable <name> | keys limit <name> <usd> [daily|weekly|monthly|none]';
-const ACTIONS = ['disable', 'enable', 'limit'] as const;
+  'keys [by workspace] [page N] | keys <name> | keys disable <name> | keys enable <name> | keys limit <name> <usd> [daily|weekly|monthly|none] | keys confirm|approve|cancel <request>';
+const ACTIONS = ['disable', 'enable', 'limit', 'confirm', 'approve', 'cancel'] as const;
 const RESETS = ['daily', 'weekly', 'monthly', 'none'] as const;
 
 async function allKeys(services: Services): Promise<KeyItem[]> {
@@ -71,6 +71,12 @@ export const keys = defineCommand({
   },
   admin: (args) => args.action !== undefined,
   async run({ args, actor, services, commandText }): Promise<Reply> {
+    if (args.action === 'confirm' || args.action === 'approve' || args.action === 'cancel') {
+      // The text form of the confirmation's buttons (the console and `ask` have none).
+      if (!args.name) throw new UserError(`\`keys ${args.action}\` needs the request number.`, USAGE);
+      if (args.action === 'cancel') return cancelAction(services, actor, args.name);
+      return decideAction(services, actor, args.name, args.action);
+    }
     const keys = await allKeys(services);
     if (args.action) {
       if (!args.name) throw new UserError(`\`keys ${args.action}\` needs a key name.`, USAGE);
