@@ -36,7 +36,7 @@ export class ConfigError extends Error {
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 /** `KEY_ACTIONS`: whether and how admins may disable, enable and limit keys from chat. */
 const KEY_ACTION_MODES = ['off', 'confirm', 'two-person'] as const;
-export type KeyActionMode = (typeof KEY_ACTION_MODES)[number];
+type KeyActionMode = (typeof KEY_ACTION_MODES)[number];
 const SLACK_ID = /^slack:[UW][A-Z0-9]{2,}$/;
 const DISCORD_ID = /^discord:\d{5,25}$/;
 

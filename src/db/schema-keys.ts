@@ -8,11 +8,11 @@ import { bigserial, index, jsonb, pgTable, text, timestamp } from 'drizzle-orm/p
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
-export const KEY_ACTION_KINDS = ['disable', 'enable', 'limit', 'snooze'] as const;
+const KEY_ACTION_KINDS = ['disable', 'enable', 'limit', 'snooze'] as const;
 export type KeyActionKind = (typeof KEY_ACTION_KINDS)[number];
 
 /** `pending` → `running` (claimed by one press) → `done` | `failed`; or `cancelled` / `expired`. */
-export const KEY_ACTION_STATUSES = ['pending', 'running', 'done', 'failed', 'cancelled', 'expired'] as const;
+const KEY_ACTION_STATUSES = ['pending', 'running', 'done', 'failed', 'cancelled', 'expired'] as const;
 export type KeyActionStatus = (typeof KEY_ACTION_STATUSES)[number];
 
 /** A key's settings as the bot shows them before and after an action (never its secret). */

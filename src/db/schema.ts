@@ -26,8 +26,6 @@ import {
 import type { processedEvents, syncState } from './schema-ops.js';
 
 export {
-  KEY_ACTION_KINDS,
-  KEY_ACTION_STATUSES,
   type KeyActionKind,
   type KeyActionRow,
   type KeyActionStatus,

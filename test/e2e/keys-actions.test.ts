@@ -15,6 +15,7 @@ import { keyButtons } from '../../src/commands/keys/actions.js';
 import { keys } from '../../src/commands/keys/command.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import type { Actor, Services } from '../../src/core/services.js';
+import { keySnoozedUntil } from '../../src/db/queries/key-actions.js';
 import { auditLog, keyActions } from '../../src/db/schema.js';
 import { formatUsd } from '../../src/domain/money.js';
 import { createHttpServer, type HttpServer } from '../../src/http/server.js';
@@ -410,6 +411,24 @@ describe('keys through Slack and Discord', () => {
       { hash: simKey('staging').hash, body: { limit: 80, limit_reset: 'weekly' } },
     ]);
     expect(simKey('staging').limit).toBe(80);
+  });
+
+  it('Snooze quiets a key’s alerts for 24 hours without a PATCH; Set limit… answers with the text form', async () => {
+    const sim = h.openrouter.sim;
+    const patches = sim.patches.length;
+    const ci = simKey('ci');
+    const before = h.fakeSlack.callsTo('response').length;
+    await press('key-snooze', ci.hash, 'UADMIN1', '1700000002.000001');
+    const snoozed = (await responses(before + 1))[before] as Json;
+    expect(snoozed.response_type).toBe('in_channel');
+    expect(JSON.stringify(snoozed)).toContain('snoozed the alerts for key ci until 2026-11-25 15:00 UTC');
+    expect(await keySnoozedUntil(h.db.db, ci.hash, NOW)).toEqual(new Date(NOW.getTime() + 24 * 3_600_000));
+    expect(await keySnoozedUntil(h.db.db, ci.hash, new Date(NOW.getTime() + 25 * 3_600_000))).toBeNull();
+    await press('key-limit', ci.hash, 'UADMIN1');
+    const limit = (await responses(before + 2))[before + 1] as Json;
+    expect(limit.response_type).toBe('ephemeral');
+    expect(JSON.stringify(limit)).toContain('keys limit ci 50 daily');
+    expect(sim.patches).toHaveLength(patches);
   });
 });
 

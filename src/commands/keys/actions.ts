@@ -36,10 +36,10 @@ import { keyActionButtons } from './buttons.js';
 import { describeState, limitText, stateOf } from './format.js';
 
 /** How long a confirmation or an approval request stays open. */
-export const PENDING_MS = 15 * 60_000;
+const PENDING_MS = 15 * 60_000;
 const SNOOZE_MS = 24 * 3_600_000;
 
-export interface ActionRequest {
+interface ActionRequest {
   action: 'disable' | 'enable' | 'limit';
   hash: string;
   /** For `limit`: USD, or `null` for no limit. */

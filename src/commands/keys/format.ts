@@ -66,7 +66,7 @@ function keyTable(keys: readonly KeyItem[], names: ReadonlyMap<string, string>, 
   };
 }
 
-export interface KeyListInput {
+interface KeyListInput {
   keys: readonly KeyItem[];
   /** workspace id → name. */
   workspaceNames: ReadonlyMap<string, string>;
@@ -110,7 +110,7 @@ export function keyListReply(input: KeyListInput): Reply {
   });
 }
 
-export interface KeyDetailInput {
+interface KeyDetailInput {
   key: KeyItem;
   workspaceName: string;
   /** The last 7 complete UTC days, oldest first; `null` when activity could not be read. */

@@ -5,12 +5,12 @@
  */
 
 /** The least a key needs for resolution: its name and hash. */
-export interface NamedKey {
+interface NamedKey {
   name: string;
   hash: string;
 }
 
-export type Resolution<K extends NamedKey> =
+type Resolution<K extends NamedKey> =
   | { ok: true; key: K }
   | { ok: false; reason: 'none' | 'ambiguous'; message: string; candidates: K[] };
 

@@ -7,7 +7,7 @@ import { and, desc, eq, gt } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { type KeyActionKind, type KeyActionRow, type KeyActionStatus, type KeyState, keyActions } from '../schema.js';
 
-export interface NewKeyAction {
+interface NewKeyAction {
   action: KeyActionKind;
   keyHash: string;
   keyName: string;
