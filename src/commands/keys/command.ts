@@ -58,7 +58,7 @@ async function lastSevenDays(services: Services, key: KeyItem): Promise<{ date: 
 /** `keys …`: every key, one key, or an admin action on one. */
 export const keys = defineCommand({
   name: 'keys',
-  summary: 'Every API key: spend today/week/month, limit, status; one key in detail; disable/enable/limit (admins)',
+  summary: 'API keys: spend today/week/month, limit, status; one in detail; disable/enable/limit (admins)',
   usage: USAGE,
   examples: ['keys', 'keys by workspace', 'keys production', 'keys disable production', 'keys limit ci 10 daily'],
   options: {
