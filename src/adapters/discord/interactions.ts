@@ -139,10 +139,13 @@ async function onPress(i: ButtonInteraction, pressed: { action: string; value: s
       return;
     }
     await i.editReply(shown);
-    if (origin && i.channel) {
-      await i.channel.messages
-        .edit(origin, shown)
-        .catch((error: unknown) => deps.log.debug({ err: error }, 'could not update the origin message'));
+    if (origin) {
+      try {
+        const channel = i.channel ?? (await i.client.channels.fetch(i.channelId));
+        if (channel?.isTextBased()) await channel.messages.edit(origin, shown);
+      } catch (error) {
+        deps.log.debug({ err: error }, 'could not update the origin message');
+      }
     }
     return;
   }
