@@ -222,7 +222,9 @@ export async function decideAction(
   if (services.config.keyActions === 'off') {
     await refuse(services, actor, row.action, key, 'Key actions from chat are turned off here (KEY_ACTIONS=off).');
   }
-  if (row.mode === 'two-person' && mine) {
+  // The stricter of the mode it was asked under and the mode now.
+  const twoPerson = row.mode === 'two-person' || services.config.keyActions === 'two-person';
+  if (twoPerson && mine) {
     await refuse(
       services,
       actor,
@@ -231,7 +233,7 @@ export async function decideAction(
       'This needs a second admin: you asked for it, so someone else must approve.',
     );
   }
-  if (row.mode !== 'two-person' && !mine) {
+  if (!twoPerson && !mine) {
     await refuse(services, actor, row.action, key, `Only the admin who asked can ${how} this.`);
   }
   const db = services.store.get().db;
@@ -254,6 +256,12 @@ export async function decideAction(
       error: reason,
     });
     await auditAction(services, actor, row.action, key, 'error', { before, error: reason });
+    if (error instanceof OpenRouterError && error.status === 0) {
+      // No answer: the change may or may not have been made; say so rather than claim either.
+      throw new UserError(
+        `OpenRouter did not answer the request to ${verb(row.action)} key ${row.keyName} (${maskSecrets(reason)}). Check \`keys ${row.keyName}\` before asking again.`,
+      );
+    }
     throw new UserError(
       `OpenRouter did not ${verb(row.action)} key ${row.keyName} (${maskSecrets(reason)}). Nothing changed.`,
     );
