@@ -34,6 +34,9 @@ export class ConfigError extends Error {
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+/** `KEY_ACTIONS`: whether and how admins may disable, enable and limit keys from chat. */
+const KEY_ACTION_MODES = ['off', 'confirm', 'two-person'] as const;
+type KeyActionMode = (typeof KEY_ACTION_MODES)[number];
 const SLACK_ID = /^slack:[UW][A-Z0-9]{2,}$/;
 const DISCORD_ID = /^discord:\d{5,25}$/;
 
@@ -132,6 +135,9 @@ const schema = z.object({
   METRICS_TOKEN: secret(null, 'any long random string, e.g. `openssl rand -hex 32`'),
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   COMMAND_RATE_LIMIT: positiveInt(10_000, 'commands a user may run per minute').default(10),
+  KEY_ACTIONS: z
+    .enum(KEY_ACTION_MODES, { message: `must be one of ${KEY_ACTION_MODES.join(', ')}` })
+    .default('confirm'),
   AUDIT_RETENTION_DAYS: positiveInt(36_500, 'days of audit rows to keep').default(90),
   DEDUP_RETENTION_HOURS: positiveInt(8_760, 'hours to remember handled event ids').default(48),
   SYNC_CREDITS_MINUTES: positiveInt(1440, 'minutes between credit snapshots').default(5),
@@ -159,6 +165,8 @@ export type Config = Readonly<{
   metricsToken?: Secret;
   logLevel: (typeof LOG_LEVELS)[number];
   commandRateLimit: number;
+  /** Key actions from chat: `off`, `confirm` (an admin, after a confirmation step) or `two-person`. */
+  keyActions: KeyActionMode;
   auditRetentionDays: number;
   /** Hours `processed_events` rows are kept before the hourly prune. */
   dedupRetentionHours: number;
@@ -226,6 +234,7 @@ export function loadConfig(
     metricsToken: e.METRICS_TOKEN,
     logLevel: e.LOG_LEVEL,
     commandRateLimit: e.COMMAND_RATE_LIMIT,
+    keyActions: e.KEY_ACTIONS,
     auditRetentionDays: e.AUDIT_RETENTION_DAYS,
     dedupRetentionHours: e.DEDUP_RETENTION_HOURS,
     syncCreditsMinutes: e.SYNC_CREDITS_MINUTES,

@@ -7,6 +7,8 @@ import type { ButtonHandlers } from './dispatch.js';
 import { estimate } from './estimate.js';
 import { explain } from './explain.js';
 import { help } from './help.js';
+import { keyButtons } from './keys/actions.js';
+import { keys } from './keys/command.js';
 import { reconcile } from './reconcile.js';
 import { request } from './request.js';
 import { usage } from './usage.js';
@@ -19,6 +21,7 @@ export const commands: readonly AnyCommand[] = [
   explain,
   digest,
   alert,
+  keys,
   estimate,
   reconcile,
   audit,
@@ -26,4 +29,4 @@ export const commands: readonly AnyCommand[] = [
 ];
 
 /** Buttons other than Share and Refresh. */
-export const buttons: ButtonHandlers = { ...alertButtons };
+export const buttons: ButtonHandlers = { ...alertButtons, ...keyButtons };

@@ -25,6 +25,13 @@ import {
 } from 'drizzle-orm/pg-core';
 import type { processedEvents, syncState } from './schema-ops.js';
 
+export {
+  type KeyActionKind,
+  type KeyActionRow,
+  type KeyActionStatus,
+  type KeyState,
+  keyActions,
+} from './schema-keys.js';
 export { commandRateWindows, processedEvents, syncState } from './schema-ops.js';
 export { activityKeyDays } from './schema-rollups.js';
 
@@ -351,6 +358,7 @@ export type ProcessedEventRow = typeof processedEvents.$inferSelect;
 
 /** Every table, in an order safe to truncate or drop (children first). */
 export const ALL_TABLES = [
+  'key_actions',
   'alert_events',
   'alert_rules',
   'digest_deliveries',

@@ -10,6 +10,7 @@ import {
   parseCredits,
   parseCurrentKey,
   parseGeneration,
+  parseKeyItem,
   parseKeyList,
   parseModelList,
 } from './schemas.js';
@@ -25,6 +26,7 @@ import type {
   CurrentKey,
   Generation,
   KeyItem,
+  KeyPatch,
   Model,
   OpenRouterClient,
   Workspace,
@@ -52,7 +54,7 @@ const WORKSPACE_PAGE = 50;
  */
 export function createOpenRouterClient(config: OpenRouterClientConfig): OpenRouterHttpClient {
   const t = createTransport(config);
-  const { get, getRequired, requireKey, ttl, now, defaultBudgetMs } = t;
+  const { get, getRequired, send, requireKey, ttl, now, defaultBudgetMs } = t;
 
   async function listWorkspaces(opts: CallOptions = {}): Promise<Workspace[]> {
     requireKey('management', 'Listing workspaces');
@@ -207,6 +209,35 @@ export function createOpenRouterClient(config: OpenRouterClientConfig): OpenRout
         }
       }
       return keys;
+    },
+
+    /** `GET /keys/{hash}` (management key): one key, fresh (reference §12). */
+    async getKey(hash: string, opts: CallOptions = {}): Promise<KeyItem> {
+      requireKey('management', 'Reading a key');
+      return getRequired(
+        { endpoint: '/keys/:hash', path: `/keys/${encodeURIComponent(hash)}`, role: 'management', parse: parseKeyItem },
+        opts,
+      );
+    },
+
+    /** `PATCH /keys/{hash}` (management key): only the given fields change; answers the key as it is now. */
+    async updateKey(hash: string, patch: KeyPatch, opts: CallOptions = {}): Promise<KeyItem> {
+      requireKey('management', 'Changing a key');
+      const body: Record<string, unknown> = {};
+      if (patch.disabled !== undefined) body.disabled = patch.disabled;
+      if (patch.limit !== undefined) body.limit = patch.limit;
+      if (patch.limitReset !== undefined) body.limit_reset = patch.limitReset;
+      return send(
+        {
+          endpoint: '/keys/:hash',
+          path: `/keys/${encodeURIComponent(hash)}`,
+          role: 'management',
+          method: 'PATCH',
+          body,
+          parse: parseKeyItem,
+        },
+        opts,
+      );
     },
 
     /** `/models` lists text-output models unless `output_modalities=all` (reference §6, §12): `all` asks for every one. */

@@ -31,6 +31,9 @@ export interface GetSpec<T> {
   ttlMs?: number;
   /** 404 → null instead of an error (`/generation`). */
   notFoundNull?: boolean;
+  /** `PATCH` sends `body` as JSON, never cached or shared (`send`); default `GET`. */
+  method?: 'GET' | 'PATCH';
+  body?: unknown;
 }
 
 interface Attempt {
@@ -135,13 +138,16 @@ export function createTransport(config: OpenRouterClientConfig) {
     const key = keyFor(spec.role);
     const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'credits-bot' };
     if (key) headers.authorization = `Bearer ${key}`;
+    const method = spec.method ?? 'GET';
+    if (method !== 'GET') headers['content-type'] = 'application/json';
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), limitMs);
     const started = now();
     try {
       const res = await request(url, {
-        method: 'GET',
+        method,
         headers,
+        ...(method !== 'GET' ? { body: JSON.stringify(spec.body ?? {}) } : {}),
         signal: controller.signal,
         ...(config.dispatcher ? { dispatcher: config.dispatcher } : {}),
       });
@@ -321,6 +327,13 @@ export function createTransport(config: OpenRouterClientConfig) {
     return value;
   }
 
+  /** A write (`PATCH`): retried like a GET (the bodies the bot sends set values, so a repeat is harmless), never cached or shared. */
+  async function send<T>(spec: GetSpec<T>, opts: CallOptions = {}): Promise<T> {
+    const value = await raceSignal(execute(spec, now() + (opts.budgetMs ?? defaultBudgetMs)), opts.signal);
+    if (value === null) throw new Error(`unexpected empty answer from ${spec.endpoint}`);
+    return value;
+  }
+
   function requireKey(role: 'inference' | 'management', what: string): void {
     if (role === 'management' && !config.managementKey) throw new MissingKeyError('OPENROUTER_MANAGEMENT_KEY', what);
     if (role === 'inference' && !config.apiKey) throw new MissingKeyError('OPENROUTER_API_KEY', what);
@@ -332,6 +345,7 @@ export function createTransport(config: OpenRouterClientConfig) {
     ttl,
     get,
     getRequired,
+    send,
     requireKey,
     urlOf,
     /** The worst state over the endpoints: `open`, `half-open` or `closed`. */

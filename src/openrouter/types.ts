@@ -150,6 +150,14 @@ export interface Model {
   raw?: Record<string, unknown>;
 }
 
+/** What `PATCH /keys/{hash}` changes (reference §12): only the fields present are sent. */
+export interface KeyPatch {
+  disabled?: boolean;
+  /** USD; `null` removes the limit. */
+  limit?: number | null;
+  limitReset?: LimitReset;
+}
+
 /** Per-call options. `budgetMs` bounds the whole call including retries. */
 export interface CallOptions {
   budgetMs?: number;
@@ -184,6 +192,10 @@ export interface OpenRouterClient {
    * with `workspaceId`. Each item carries its `workspaceId`.
    */
   listKeys(opts?: CallOptions & { includeDisabled?: boolean; workspaceId?: string }): Promise<KeyItem[]>;
+  /** `GET /keys/{hash}` (management key), uncached. */
+  getKey(hash: string, opts?: CallOptions): Promise<KeyItem>;
+  /** `PATCH /keys/{hash}` (management key) with only the fields given; the key as it is afterwards. */
+  updateKey(hash: string, patch: KeyPatch, opts?: CallOptions): Promise<KeyItem>;
   /** `/models` (text-output models; every modality with `all`); cached by the client for a while. */
   listModels(opts?: CallOptions & { all?: boolean }): Promise<Model[]>;
 }

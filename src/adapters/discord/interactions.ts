@@ -14,6 +14,7 @@ import {
 } from 'discord.js';
 import type { AnyCommand } from '../../commands/command.js';
 import type { Bot, CommandResult } from '../../commands/dispatch.js';
+import { buttonSpec, splitOrigin, withOrigin } from '../../core/buttons.js';
 import { errorReply, type Reply } from '../../core/reply.js';
 import type { Actor } from '../../core/services.js';
 import type { Logger } from '../../logger.js';
@@ -121,6 +122,57 @@ function rerun(value: string, bot: Bot, actor: Actor): Promise<CommandResult> {
   return parsed ? bot.runCommand(parsed.name, parsed.options, actor) : bot.runText(value, actor);
 }
 
+/**
+ * A press button. A confirmation's Confirm / Approve / Cancel (`inPlace`) update the message they are
+ * on (and the public message the confirmation came from); a refusal goes to the presser only. Other
+ * presses answer the presser ephemerally, or post a public answer (a two-person approval request).
+ */
+async function onPress(i: ButtonInteraction, pressed: { action: string; value: string }, deps: InteractionDeps) {
+  const spec = buttonSpec(pressed.action);
+  const { value, origin } = splitOrigin(pressed.action, pressed.value);
+  if (spec?.inPlace) {
+    await i.deferUpdate();
+    const result = await deps.bot.pressButton(pressed.action, value, actorFromInteraction(i));
+    const shown = toEdit(renderReply(result.reply, {}));
+    if (result.outcome !== 'ok') {
+      await i.followUp({ ...toCreate(renderReply(result.reply, {})), flags: MessageFlags.Ephemeral });
+      return;
+    }
+    await i.editReply(shown);
+    if (origin) {
+      try {
+        const channel = i.channel ?? (await i.client.channels.fetch(i.channelId));
+        if (channel?.isTextBased()) await channel.messages.edit(origin, shown);
+      } catch (error) {
+        deps.log.debug({ err: error }, 'could not update the origin message');
+      }
+    }
+    return;
+  }
+  await i.deferReply({ flags: MessageFlags.Ephemeral });
+  const result = await deps.bot.pressButton(pressed.action, value, actorFromInteraction(i));
+  if (result.outcome !== 'ok') {
+    await i.editReply(toEdit(renderReply(result.reply, {})));
+    return;
+  }
+  if (spec?.clearsButtons) {
+    // Acknowledged/snoozed: confirm to the presser and take the buttons off the alert.
+    await i.editReply(toEdit(renderReply({ ...result.reply, visibility: 'ephemeral' }, {})));
+    await i.message
+      .edit({ components: [] })
+      .catch((error: unknown) => deps.log.debug({ err: error }, 'could not remove alert buttons'));
+    return;
+  }
+  // A confirmation step names the public message it came from, so its answer can update that too.
+  const answer = withOrigin(result.reply, i.message.flags.has(MessageFlags.Ephemeral) ? undefined : i.message.id);
+  if (answer.visibility === 'public') {
+    await i.editReply({ content: 'Posted in the channel.', embeds: [], components: [] });
+    await i.followUp(toCreate(renderReply(answer, {})));
+    return;
+  }
+  await i.editReply(toEdit(renderReply(answer, {})));
+}
+
 async function onButton(i: ButtonInteraction, deps: InteractionDeps): Promise<void> {
   if (i.customId === SHARE_ID) {
     // Copies what the person sees into the channel; no I/O, so a direct reply meets the deadline.
@@ -133,17 +185,7 @@ async function onButton(i: ButtonInteraction, deps: InteractionDeps): Promise<vo
   }
   const pressed = parsePressCustomId(i.customId);
   if (pressed) {
-    await i.deferReply({ flags: MessageFlags.Ephemeral });
-    const result = await deps.bot.pressButton(pressed.action, pressed.value, actorFromInteraction(i));
-    if (result.outcome === 'ok') {
-      // Acknowledged/snoozed: confirm to the presser and take the buttons off the alert.
-      await i.editReply(toEdit(renderReply({ ...result.reply, visibility: 'ephemeral' }, {})));
-      await i.message
-        .edit({ components: [] })
-        .catch((error: unknown) => deps.log.debug({ err: error }, 'could not remove alert buttons'));
-    } else {
-      await i.editReply(toEdit(renderReply(result.reply, {})));
-    }
+    await onPress(i, pressed, deps);
     return;
   }
   if (!i.customId.startsWith(REFRESH_PREFIX)) return;

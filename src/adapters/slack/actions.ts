@@ -1,11 +1,12 @@
 /**
  * The buttons: Share in channel (the kept answer, posted publicly), Refresh (run the command
- * again, in place) and the alert buttons (Acknowledge, Snooze), each acked first.
+ * again, in place), the alert buttons (Acknowledge, Snooze) and the key actions with their
+ * confirmation step (Confirm / Approve / Cancel replace the confirmation in place), each acked first.
  * @module
  */
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { Bot } from '../../commands/dispatch.js';
-import { PRESS_BUTTONS, REFRESH, SHARE } from '../../core/buttons.js';
+import { PRESS_BUTTONS, REFRESH, SHARE, splitOrigin, withOrigin } from '../../core/buttons.js';
 import type { Logger } from '../../logger.js';
 import type { SlackActors } from './actor.js';
 import { platformError } from './app.js';
@@ -81,17 +82,44 @@ export function registerActions(app: App, { bot, log, events, actors, responder 
   });
 
   // One listener per declared press button (core/buttons.ts), answered by the core's handler.
-  for (const { action: id } of PRESS_BUTTONS) {
-    app.action<BlockAction<ButtonAction>>(id, async ({ ack, body, action, respond }) => {
+  for (const spec of PRESS_BUTTONS) {
+    app.action<BlockAction<ButtonAction>>(spec.action, async ({ ack, body, action, respond }) => {
       await ack();
-      events.inc({ kind: id, outcome: 'processed' });
-      const result = await bot.pressButton(id, action.value ?? '', actors.actionActor(body));
+      events.inc({ kind: spec.action, outcome: 'processed' });
+      const { value, origin } = splitOrigin(spec.action, action.value ?? '');
+      const result = await bot.pressButton(spec.action, value, actors.actionActor(body));
       if (result.outcome !== 'ok') {
-        // A refusal goes to the presser only; the alert message stays as it is.
+        // A refusal goes to the presser only; the message stays as it is.
         await respond({ response_type: 'ephemeral', replace_original: false, ...responder.renderPublic(result.reply) });
         return;
       }
-      await respond({ response_type: 'in_channel', replace_original: false, ...responder.renderPublic(result.reply) });
+      if (spec.inPlace) {
+        // A confirmation's answer replaces it (the response_url of a button press can: reference
+        // "what the platforms really do"), and updates the public message it was asked from.
+        const msg = responder.renderPublic(result.reply);
+        await respond({ replace_original: true, ...msg });
+        const [channel, ts] = origin?.split('/') ?? [];
+        if (channel && ts) {
+          await responder
+            .updateMessage(channel, ts, msg)
+            .catch((error: unknown) =>
+              log.info({ error: platformError(error) }, 'could not update the origin message'),
+            );
+        }
+        return;
+      }
+      // A confirmation step names the public message it came from, so its answer can update that too.
+      const container = body.container as { message_ts?: string; is_ephemeral?: boolean } | undefined;
+      const from =
+        container?.message_ts && container.is_ephemeral === false && body.channel?.id
+          ? `${body.channel.id}/${container.message_ts}`
+          : undefined;
+      const answer = withOrigin(result.reply, from);
+      await respond({
+        response_type: answer.visibility === 'public' ? 'in_channel' : 'ephemeral',
+        replace_original: false,
+        ...responder.renderPublic(answer),
+      });
     });
   }
 }

@@ -19,6 +19,8 @@ type Metadata = { event_type: string; event_payload: Record<string, string> };
 export interface SlackResponder {
   renderPublic(r: Reply, sharedBy?: string): SlackMessage;
   postMessage(channel: string, msg: SlackMessage, extra?: { thread_ts?: string; metadata?: Metadata }): Promise<string>;
+  /** `chat.update` of a message the bot posted (a key action's answer updates the alert it came from). */
+  updateMessage(channel: string, ts: string, msg: SlackMessage): Promise<void>;
   /** The final answer of a pending reply (a short apology if the lookup failed). */
   finish(r: Reply): Promise<Reply>;
   answerEphemeral(result: CommandResult, commandText: string, respond: RespondFn): Promise<void>;
@@ -150,6 +152,7 @@ export function createResponder({ client, outbox, log, now, track }: ResponderDe
 
   return {
     renderPublic,
+    updateMessage,
     postMessage,
     finish,
     answerEphemeral,

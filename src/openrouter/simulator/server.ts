@@ -61,6 +61,8 @@ export interface Simulator {
   state: SimState;
   /** Requests received per endpoint (`/credits`, `/key`, `/auth/key`, `/generation`, `/activity`, `/keys`, `/keys/:hash`, `/models`, `/model`). */
   calls: Record<string, number>;
+  /** Every `PATCH /keys/{hash}` that reached a key, in order: its hash and JSON body (tests count them). */
+  patches: { hash: string; body: unknown }[];
   inferenceCreditsMode: InferenceCreditsMode;
   /** Makes the key spend `usd` now: its usage counters and the account's total usage grow (see `spendKey`). */
   spend(keyHash: string, usd: number, opts?: { model?: string; permaslug?: string }): SimActivity;
@@ -126,6 +128,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     url: '',
     state,
     calls,
+    patches: [],
     inferenceCreditsMode: options.inferenceCreditsMode ?? '403',
     spend: (keyHash, usd, opts) => spendKey(state, keyHash, usd, clock(), opts ?? {}),
     resetCalls() {
@@ -286,8 +289,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     if (hashMatch) {
       requireManagement(key);
       const found = findListedKey(state, decodeURIComponent(hashMatch[1] ?? ''));
-      if (req.method === 'PATCH') send(res, 200, { data: patchKey(state, found, body, now) });
-      else send(res, 200, { data: keyItem(state, found, now) });
+      if (req.method === 'PATCH') {
+        sim.patches.push({ hash: found.hash, body });
+        send(res, 200, { data: patchKey(state, found, body, now) });
+      } else send(res, 200, { data: keyItem(state, found, now) });
       return;
     }
     throw new HttpFailure(404, 'Not Found');
