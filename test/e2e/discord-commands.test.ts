@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { discordOptionName } from '../../src/adapters/discord/definitions.js';
 import { parseCommandText } from '../../src/commands/grammar.js';
 import { commands } from '../../src/commands/index.js';
+import { formatUsd } from '../../src/domain/money.js';
+import { DEMO_GENERATION_IDS } from '../../src/openrouter/simulator/seed.js';
 import { type ChatService, shownText, startChatService } from '../support/chat-harness.js';
 import { type CaseContext, COMMAND_CASES, uncoveredForms } from '../support/command-cases.js';
 import { allBackends } from '../support/db.js';
@@ -46,7 +48,7 @@ for (const { backend, skipReason } of allBackends()) {
         openrouter: bot.core.openrouter,
         commands: bot.core.bot.commands,
       };
-    }, 60_000);
+    }, 120_000);
 
     afterAll(async () => {
       await bot?.close();
@@ -80,6 +82,29 @@ for (const { backend, skipReason } of allBackends()) {
       const followUp = await waitForRequest((r) => r.method === 'POST' && r.path.endsWith(`/${token}`));
       return shownText(followUp.body);
     }
+
+    it('answers a pasted gen-… id in the channel with a reply showing what the simulator billed', async () => {
+      const id = DEMO_GENERATION_IDS.cancelledStream;
+      const cost = formatUsd(Number(ctx.sim.generations.find((g) => g.data.id === id)?.data.total_cost));
+      const pasted = fake.messageCreate(`why did ${id} cost so much?`);
+      const channelPath = `/channels/${fake.channelId}/messages`;
+      const reply = await waitForRequest(
+        (r) =>
+          r.method === 'POST' &&
+          r.path.endsWith(channelPath) &&
+          (r.body as { message_reference?: { message_id: string } }).message_reference?.message_id === pasted.id,
+      );
+      // Final at once, or pending first and then edited in place.
+      const shown = () =>
+        fake.requests
+          .filter((r) => r === reply || (r.method === 'PATCH' && r.path.includes(`${channelPath}/`)))
+          .map((r) => shownText(r.body))
+          .join('\n');
+      const deadline = Date.now() + 15_000;
+      while (!shown().includes(cost) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(shown()).toContain(cost);
+      expect(shown()).toContain(id);
+    });
 
     for (const c of COMMAND_CASES) {
       it(`/credits ${c.text || '(empty)'}${c.admin ? ' (Manage Server)' : ''}`, async () => {

@@ -5,10 +5,21 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commands } from '../../src/commands/index.js';
+import { formatUsd } from '../../src/domain/money.js';
+import { DEMO_GENERATION_IDS } from '../../src/openrouter/simulator/seed.js';
 import { type ChatService, shownText, startChatService } from '../support/chat-harness.js';
 import { type CaseContext, COMMAND_CASES, uncoveredForms } from '../support/command-cases.js';
 import { allBackends } from '../support/db.js';
-import { createSlackDriver, type FakeSlack, type SlackDriver, startFakeSlack, TEAM_ID } from '../support/fake-slack.js';
+import {
+  createSlackDriver,
+  eventCallbackPayload,
+  type FakeSlack,
+  messageEvent,
+  type RecordedCall,
+  type SlackDriver,
+  startFakeSlack,
+  TEAM_ID,
+} from '../support/fake-slack.js';
 
 const SIGNING_SECRET = 'test-signing-secret-0123456789';
 const ADMIN = 'UADMIN1';
@@ -53,7 +64,7 @@ for (const { backend, skipReason } of allBackends()) {
         openrouter: bot.core.openrouter,
         commands: bot.core.bot.commands,
       };
-    }, 60_000);
+    }, 120_000);
 
     afterAll(async () => {
       await bot?.close();
@@ -69,6 +80,25 @@ for (const { backend, skipReason } of allBackends()) {
       const answer = answers.find((c) => c.path === path);
       return shownText([answer?.body.text, answer?.body.blocks]);
     }
+
+    it('answers a pasted gen-… id in a channel with a threaded reply showing what the simulator billed', async () => {
+      const id = DEMO_GENERATION_IDS.cacheDiscount;
+      const cost = formatUsd(Number(ctx.sim.generations.find((g) => g.data.id === id)?.data.total_cost));
+      const event = messageEvent({ text: `why did ${id} cost so much?`, channel: 'C0PASTED', user: MEMBER });
+      expect((await driver.event(eventCallbackPayload(event))).status).toBe(200);
+      const inChannel = (cs: RecordedCall[]) => cs.filter((c) => c.body.channel === 'C0PASTED');
+      const [post] = inChannel(await fake.waitFor('chat.postMessage', (cs) => inChannel(cs).length > 0, 15_000));
+      expect(post?.body.thread_ts).toBe(event.ts);
+      // Final at once, or pending first and then updated in place.
+      const shown = () =>
+        [...inChannel(fake.callsTo('chat.postMessage')), ...inChannel(fake.callsTo('chat.update'))]
+          .map((c) => shownText([c.body.text, c.body.blocks]))
+          .join('\n');
+      const deadline = Date.now() + 15_000;
+      while (!shown().includes(cost) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(shown()).toContain(cost);
+      expect(shown()).toContain(id);
+    });
 
     for (const c of COMMAND_CASES) {
       it(`/credits ${c.text || '(empty)'}${c.admin ? ' (admin)' : ''}`, async () => {
