@@ -38,7 +38,7 @@ export interface CaseContext {
   commands: readonly AnyCommand[];
 }
 
-export interface CommandCase {
+interface CommandCase {
   /** The text after `/credits`. */
   text: string;
   /** Sent by an admin (BOT_ADMINS on Slack, Manage Server on Discord). Default: a plain member. */
