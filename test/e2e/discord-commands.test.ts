@@ -66,7 +66,7 @@ for (const { backend, skipReason } of allBackends()) {
     }
 
     /** `/credits <sub>` with the text's arguments as typed options; resolves with what Discord shows. */
-    async function ask(text: string, admin: boolean): Promise<string> {
+    async function ask(text: string, admin: boolean): Promise<{ shown: string; public: boolean }> {
       const parsed = parseCommandText(text, bot.core.bot.commands);
       if (!parsed.ok) throw new Error(`"${text}" does not parse: ${parsed.message}`);
       const options = Object.fromEntries(
@@ -77,10 +77,11 @@ for (const { backend, skipReason } of allBackends()) {
       expect(deferred.body).toMatchObject({ type: 5, data: { flags: EPHEMERAL } });
       const edit = await waitForRequest((r) => r.method === 'PATCH' && r.path.includes(`/${token}/messages/@original`));
       const body = edit.body as { content?: string };
-      if (body.content !== 'Posted in the channel.') return shownText(edit.body);
+      if (body.content !== 'Posted in the channel.') return { shown: shownText(edit.body), public: false };
       // A public answer: the ephemeral deferral says so, the answer is a follow-up in the channel.
       const followUp = await waitForRequest((r) => r.method === 'POST' && r.path.endsWith(`/${token}`));
-      return shownText(followUp.body);
+      expect((followUp.body as { flags?: number }).flags ?? 0).toBe(0);
+      return { shown: shownText(followUp.body), public: true };
     }
 
     it('answers a pasted gen-… id in the channel with a reply showing what the simulator billed', async () => {
@@ -110,8 +111,9 @@ for (const { backend, skipReason } of allBackends()) {
       it(`/credits ${c.text || '(empty)'}${c.admin ? ' (Manage Server)' : ''}`, async () => {
         await c.setup?.(ctx);
         const expected = await c.shows(ctx);
-        const shown = await ask(c.text, c.admin ?? false);
-        for (const part of expected) expect(shown, `"${part}" in:\n${shown}`).toContain(part);
+        const answer = await ask(c.text, c.admin ?? false);
+        for (const part of expected) expect(answer.shown, `"${part}" in:\n${answer.shown}`).toContain(part);
+        expect(answer.public).toBe(c.public ?? false);
         await c.stored?.(ctx);
       });
     }

@@ -71,14 +71,14 @@ for (const { backend, skipReason } of allBackends()) {
       await fake?.close();
     });
 
-    /** `/credits <text>` as the user; resolves with what Slack shows from the (first) answer. */
-    async function ask(text: string, userId: string): Promise<string> {
+    /** `/credits <text>` as the user; resolves with what Slack shows from the (first) answer, and to whom. */
+    async function ask(text: string, userId: string): Promise<{ shown: string; responseType: unknown }> {
       const { status, responseUrl } = await driver.command(text, { userId, channelId: CHANNEL });
       expect(status).toBe(200);
       const path = new URL(responseUrl).pathname;
       const answers = await fake.waitFor('response', (cs) => cs.some((c) => c.path === path), 15_000);
       const answer = answers.find((c) => c.path === path);
-      return shownText([answer?.body.text, answer?.body.blocks]);
+      return { shown: shownText([answer?.body.text, answer?.body.blocks]), responseType: answer?.body.response_type };
     }
 
     it('answers a pasted gen-… id in a channel with a threaded reply showing what the simulator billed', async () => {
@@ -104,8 +104,9 @@ for (const { backend, skipReason } of allBackends()) {
       it(`/credits ${c.text || '(empty)'}${c.admin ? ' (admin)' : ''}`, async () => {
         await c.setup?.(ctx);
         const expected = await c.shows(ctx);
-        const shown = await ask(c.text, c.admin ? ADMIN : MEMBER);
+        const { shown, responseType } = await ask(c.text, c.admin ? ADMIN : MEMBER);
         for (const part of expected) expect(shown, `"${part}" in:\n${shown}`).toContain(part);
+        expect(responseType).toBe(c.public ? 'in_channel' : 'ephemeral');
         await c.stored?.(ctx);
       });
     }

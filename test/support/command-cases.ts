@@ -43,6 +43,8 @@ interface CommandCase {
   text: string;
   /** Sent by an admin (BOT_ADMINS on Slack, Manage Server on Discord). Default: a plain member. */
   admin?: boolean;
+  /** Posted for the whole channel (a setting changed, a digest preview); otherwise only the asker sees it. */
+  public?: boolean;
   /** Runs before the command (e.g. ingesting request logs). */
   setup?(ctx: CaseContext): Promise<void>;
   /** Strings the answer must show, from the simulator's figures. */
@@ -231,6 +233,7 @@ export const COMMAND_CASES: readonly CommandCase[] = [
   },
   {
     text: 'digest subscribe friday 16:00 Europe/Berlin',
+    public: true,
     admin: true,
     shows: () => ['every Friday at 16:00 (Europe/Berlin)'],
     stored: async (ctx) => {
@@ -246,10 +249,12 @@ export const COMMAND_CASES: readonly CommandCase[] = [
   },
   {
     text: 'digest preview',
+    public: true,
     shows: (ctx) => [formatUsd(spent(ctx, addDays(today(ctx), -7), today(ctx)))],
   },
   {
     text: 'digest unsubscribe',
+    public: true,
     admin: true,
     shows: () => ['no longer gets the weekly digest'],
     stored: async (ctx) => {
@@ -265,6 +270,7 @@ export const COMMAND_CASES: readonly CommandCase[] = [
   },
   {
     text: 'alert below 50',
+    public: true,
     admin: true,
     shows: () => [`balance below ${formatUsd(50)}`],
     stored: async (ctx) => {
@@ -274,6 +280,7 @@ export const COMMAND_CASES: readonly CommandCase[] = [
   },
   {
     text: 'alert runway 14d',
+    public: true,
     admin: true,
     shows: () => ['runway under 14 days'],
     stored: async (ctx) => {
@@ -283,6 +290,7 @@ export const COMMAND_CASES: readonly CommandCase[] = [
   },
   {
     text: 'alert spike 2.5x',
+    public: true,
     admin: true,
     shows: () => ['daily spend over 2.5× the 7-day average'],
     stored: async (ctx) => {
@@ -296,6 +304,7 @@ export const COMMAND_CASES: readonly CommandCase[] = [
   },
   {
     text: 'alert off spike',
+    public: true,
     admin: true,
     shows: () => ['Turned off 1 alert (spike)'],
     stored: async (ctx) => {
