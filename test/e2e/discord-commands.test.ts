@@ -6,18 +6,31 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { discordOptionName } from '../../src/adapters/discord/definitions.js';
 import { parseCommandText } from '../../src/commands/grammar.js';
-import { commands } from '../../src/commands/index.js';
+import { buttons, commands } from '../../src/commands/index.js';
+import { ALERT_ACK, ALERT_SNOOZE } from '../../src/core/buttons.js';
+import { listRules } from '../../src/db/queries/alerts.js';
 import { formatUsd } from '../../src/domain/money.js';
+import { checkAlerts } from '../../src/jobs/alert-check.js';
 import { DEMO_GENERATION_IDS } from '../../src/openrouter/simulator/seed.js';
 import { type ChatService, shownText, startChatService } from '../support/chat-harness.js';
 import { type CaseContext, COMMAND_CASES, uncoveredForms } from '../support/command-cases.js';
 import { allBackends } from '../support/db.js';
-import { type FakeDiscord, type RecordedRequest, startFakeDiscord } from '../support/fake-discord.js';
+import {
+  type FakeDiscord,
+  type FakeUser,
+  type RecordedRequest,
+  snowflake,
+  startFakeDiscord,
+} from '../support/fake-discord.js';
 
 const EPHEMERAL = 64;
+/** In BOT_ADMINS, for the button presses (fake-discord presses buttons without Manage Server). */
+const ADMIN_USER: FakeUser = { id: snowflake(), username: 'bob' };
 
 it('every command of the registry, and every action and grouping, has a Discord end-to-end case', () => {
   expect(uncoveredForms(commands, COMMAND_CASES)).toEqual([]);
+  // The core's press buttons: the alert test below presses each one.
+  expect(Object.keys(buttons).sort()).toEqual([ALERT_ACK.action, ALERT_SNOOZE.action].sort());
 });
 
 for (const { backend, skipReason } of allBackends()) {
@@ -36,6 +49,7 @@ for (const { backend, skipReason } of allBackends()) {
           DISCORD_API_URL: fake.apiUrl,
           // Closed by default: the bot answers in its own guild (DISCORD_GUILD_ID).
           DISCORD_GUILD_ID: fake.guildId,
+          BOT_ADMINS: `discord:${ADMIN_USER.id}`,
         },
       });
       ctx = {
@@ -117,5 +131,48 @@ for (const { backend, skipReason } of allBackends()) {
         await c.stored?.(ctx);
       });
     }
+
+    it('a fired alert is posted with Acknowledge and Snooze; an admin presses them, answered and recorded', async () => {
+      const balance = ctx.sim.account.totalCredits - ctx.sim.account.totalUsage;
+      const threshold = Math.ceil(balance) + 100;
+      await ask(`alert below ${threshold}`, true);
+      const summary = await checkAlerts({ services: bot.core.services, adapters: bot.adapters });
+      expect(summary.fired).toBeGreaterThanOrEqual(1);
+      const title = `Balance below ${formatUsd(threshold)}`;
+      const posted = await waitForRequest(
+        (r) =>
+          r.method === 'POST' &&
+          r.path.endsWith(`/channels/${fake.channelId}/messages`) &&
+          shownText(r.body).includes(title),
+      );
+      expect(shownText(posted.body)).toContain(formatUsd(balance));
+      const message = [...fake.messages.values()].find((m) => shownText(m.embeds).includes(title));
+      if (!message) throw new Error('fake-discord holds no alert message');
+      const customIds = (message.components as { components: { custom_id: string }[] }[]).flatMap((row) =>
+        row.components.map((b) => b.custom_id),
+      );
+      const idOf = (action: string) => customIds.find((id) => id.startsWith(`${action}:`)) ?? '';
+      const scope = { platform: 'discord' as const, workspaceId: fake.guildId, channelId: fake.channelId };
+      const below = async () => (await listRules(ctx.db, scope)).find((r) => r.kind === 'below');
+
+      const press = async (action: string, user: FakeUser) => {
+        const token = fake.pressButton(idOf(action), message, { user });
+        const answer = await waitForRequest(
+          (r) => r.method === 'PATCH' && r.path.includes(`/${token}/messages/@original`),
+        );
+        return shownText(answer.body);
+      };
+      // A member's press is refused; the alert stays unacknowledged.
+      expect(await press(ALERT_ACK.action, fake.alice)).toContain('Only admins');
+      expect((await below())?.acknowledgedBy).toBeNull();
+      expect(await press(ALERT_ACK.action, ADMIN_USER)).toContain(
+        `acknowledged the alert (balance below ${formatUsd(threshold)})`,
+      );
+      expect((await below())?.acknowledgedBy).toBe(`discord:${ADMIN_USER.id}`);
+      expect(await press(ALERT_SNOOZE.action, ADMIN_USER)).toContain('snoozed the alert');
+      const snoozed = await below();
+      expect(snoozed?.snoozedUntil?.getTime()).toBe(ctx.now.getTime() + 24 * 3_600_000);
+      expect(snoozed?.state).toBe('armed');
+    });
   });
 }
