@@ -11,6 +11,7 @@ import { buttons, commands } from './commands/index.js';
 import { type Config, configSecrets } from './config.js';
 import type { ChatAdapter } from './core/chat-adapter.js';
 import type { Platform, Services } from './core/services.js';
+import type { DbHandle } from './db/client.js';
 import { createManagedStore, type ManagedStore } from './db/managed-store.js';
 import { markProcessed } from './db/queries/processed-events.js';
 import { listSyncState } from './db/queries/sync-state.js';
@@ -41,8 +42,8 @@ export interface CoreOptions {
   log?: Logger;
   memoryStore?: boolean;
   now?: () => Date;
-  /** Store reconnect and health-ping intervals (tests shorten them). */
-  store?: { retryMs?: number; pingMs?: number };
+  /** Store reconnect and health-ping intervals (tests shorten them); `open` replaces the config's store (tests). */
+  store?: { retryMs?: number; pingMs?: number; open?: () => Promise<DbHandle> };
 }
 
 export function buildCore(config: Config, opts: CoreOptions = {}): Core {

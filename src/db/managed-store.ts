@@ -28,6 +28,8 @@ export interface StoreOptions {
   memory?: boolean;
   retryMs?: number;
   pingMs?: number;
+  /** Opens the handle instead of the config's store (tests hand in a pre-migrated one). */
+  open?: () => Promise<DbHandle>;
 }
 
 /** Opens the store named by the config: postgres.js for DATABASE_URL, else PGlite in DATA_DIR. */
@@ -62,7 +64,7 @@ export function createManagedStore(opts: StoreOptions): ManagedStore {
     let attempt = 0;
     while (!stopped) {
       try {
-        const h = await openDb(opts.config, opts.log, opts.memory);
+        const h = await (opts.open ? opts.open() : openDb(opts.config, opts.log, opts.memory));
         await migrate(h);
         handle = h;
         healthy = true;

@@ -7,17 +7,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSlackAdapter, type SlackAdapter } from '../../src/adapters/slack/slack-adapter.js';
 import { defineCommand } from '../../src/commands/command.js';
 import { createBot } from '../../src/commands/dispatch.js';
-import { help } from '../../src/commands/help.js';
+import { buttons, commands } from '../../src/commands/index.js';
 import { loadConfig } from '../../src/config.js';
 import { reply } from '../../src/core/reply.js';
-import type { Services } from '../../src/core/services.js';
+import { markProcessed } from '../../src/db/queries/processed-events.js';
+import { formatUsd } from '../../src/domain/money.js';
 import { registerHealthRoutes } from '../../src/http/health.js';
 import { createHttpServer, type HttpServer } from '../../src/http/server.js';
 import { createLogger } from '../../src/logger.js';
 import { createMetrics } from '../../src/metrics.js';
-import { createOpenRouterClient } from '../../src/openrouter/client.js';
-import { type Simulator, startSimulator } from '../../src/openrouter/simulator/server.js';
-import { addKey, emptyState, setCredits } from '../../src/openrouter/simulator/state.js';
+import type { Simulator } from '../../src/openrouter/simulator/server.js';
+import { type ChatCore, startChatCore } from '../support/chat-harness.js';
 import {
   BOT_ID,
   BOT_USER_ID,
@@ -38,32 +38,10 @@ const GEN_A = 'gen-1754553763-Fo6eODcuRTI4SOm6VCIQ';
 const genId = (n: number) => `gen-17545537${String(n).padStart(2, '0')}-AbCdEfGhIjKlMnOpQrSt`;
 const INTERVAL_MS = 250;
 
-// ---- a small core: help, a balance read from the OpenRouter simulator through the real client, a pending
-// request lookup and an admin command. (Switch to src/commands/index.ts once every command's module exists.)
-
-const MANAGEMENT_KEY = `sk-or-v1-${'m'.repeat(64)}`;
-
-const balance = defineCommand({
-  name: 'balance',
-  summary: 'Account balance',
-  usage: 'balance',
-  examples: ['balance'],
-  options: {},
-  async run({ services, commandText }) {
-    const c = await services.openrouter.getCredits();
-    const left = c.totalCredits - c.totalUsage;
-    return reply({
-      title: 'Balance',
-      summary: `$${left.toFixed(2)} left`,
-      fields: [
-        { label: 'Credits', value: `$${c.totalCredits.toFixed(2)}`, inline: true },
-        { label: 'Used', value: `$${c.totalUsage.toFixed(2)}`, inline: true },
-      ],
-      asOf: services.now(),
-      buttons: [{ action: 'refresh', label: 'Refresh', value: commandText || 'balance' }],
-    });
-  },
-});
+// ---- the real core (src/commands/index.ts on a real store, synced from the seeded simulator), with one
+// stand-in: a controllable `request`. The pending-answer and pasted-id cases need a lookup that is pending
+// first and final 200 ms later, on cue, for ids of our choosing; the real `request` command is covered
+// end to end in slack-commands.test.ts.
 
 const request = defineCommand({
   name: 'request',
@@ -84,21 +62,6 @@ const request = defineCommand({
   },
 });
 
-const alert = defineCommand({
-  name: 'alert',
-  summary: 'Balance alerts',
-  usage: 'alert below <usd> | alert list',
-  examples: ['alert below 5'],
-  options: {
-    kind: { kind: 'choice', choices: ['below', 'list'], required: true, description: 'what to do' },
-    amount: { kind: 'number', description: 'USD', min: 0 },
-  },
-  admin: (args) => args.kind !== 'list',
-  async run({ args }) {
-    return reply({ title: 'Alert set', summary: `I will warn this channel below $${args.amount ?? 0}.` });
-  },
-});
-
 interface Harness {
   fake: FakeSlack;
   driver: SlackDriver;
@@ -109,45 +72,30 @@ interface Harness {
   /** Keys claimed through the store's cross-replica dedupe. */
   claims: string[];
   sim: Simulator;
+  chat: ChatCore;
+  /** The balance as the answer shows it, from the simulator's account. */
+  balance: string;
 }
 
 async function startHarness(mode: 'http' | 'socket'): Promise<Harness> {
   const fake = await startFakeSlack();
   fake.setUser('UOWNER1', { is_owner: true });
-  const seed = emptyState();
-  setCredits(seed, { totalCredits: 100, totalUsage: 25.5 });
-  addKey(seed, { secret: MANAGEMENT_KEY, name: 'management', management: true });
-  const sim = await startSimulator({ seed });
-  const config = loadConfig({
-    OPENROUTER_BASE_URL: sim.url,
-    OPENROUTER_MANAGEMENT_KEY: MANAGEMENT_KEY,
-    SLACK_BOT_TOKEN: 'xoxb-1111-2222-test-token',
-    SLACK_API_URL: fake.apiUrl,
-    ...(mode === 'http' ? { SLACK_SIGNING_SECRET: SIGNING_SECRET } : { SLACK_APP_TOKEN: 'xapp-1-A0001-test-token' }),
-    PORT: '0',
-    HOST: '127.0.0.1',
-    BOT_ADMINS: 'slack:UADMIN1',
-    COMMAND_RATE_LIMIT: '1000',
-    LOG_LEVEL: 'warn',
-  });
-  const logs: string[] = [];
-  const log = createLogger({ level: 'warn', destination: { write: (line: string) => logs.push(line) } });
-  const metrics = createMetrics({ defaults: false });
-  const openrouter = createOpenRouterClient({ baseUrl: sim.url, managementKey: MANAGEMENT_KEY, logger: log });
-  const services: Services = {
-    config,
-    openrouter,
-    store: {
-      available: () => false,
-      get() {
-        throw new Error('no store in this test');
-      },
+  const chat = await startChatCore({
+    env: {
+      SLACK_BOT_TOKEN: 'xoxb-1111-2222-test-token',
+      SLACK_API_URL: fake.apiUrl,
+      ...(mode === 'http' ? { SLACK_SIGNING_SECRET: SIGNING_SECRET } : { SLACK_APP_TOKEN: 'xapp-1-A0001-test-token' }),
+      BOT_ADMINS: 'slack:UADMIN1',
     },
-    log,
-    metrics,
-    now: () => new Date(),
-  };
-  const bot = createBot(services, [balance, request, alert, help]);
+  });
+  const { config, log, metrics, services } = chat.core;
+  const logs = chat.logs;
+  const sim = chat.or.sim;
+  const bot = createBot(
+    services,
+    commands.map((c) => (c.name === 'request' ? request : c)),
+    buttons,
+  );
   const http = createHttpServer({ host: '127.0.0.1', port: 0, log });
   const claims: string[] = [];
   const adapter = createSlackAdapter(config, {
@@ -156,9 +104,8 @@ async function startHarness(mode: 'http' | 'socket'): Promise<Harness> {
     metrics,
     http,
     markProcessed: async (key) => {
-      if (claims.includes(key)) return false;
       claims.push(key);
-      return true;
+      return markProcessed(chat.db.db, { platform: 'slack', eventId: key });
     },
     tuning: { webApiRetries: 0, perChannelIntervalMs: INTERVAL_MS, autoReconnect: false },
   });
@@ -169,7 +116,8 @@ async function startHarness(mode: 'http' | 'socket'): Promise<Harness> {
     mode === 'http'
       ? createSlackDriver(fake, { mode: 'http', eventsUrl: `${url}/slack/events`, signingSecret: SIGNING_SECRET })
       : createSlackDriver(fake, { mode: 'socket' });
-  return { fake, driver, adapter, http, url, logs, claims, sim };
+  const balance = `Balance ${formatUsd(sim.state.account.totalCredits - sim.state.account.totalUsage)}`;
+  return { fake, driver, adapter, http, url, logs, claims, sim, chat, balance };
 }
 
 /** Lets late (wrong) extra deliveries show up before counting. */
@@ -213,7 +161,7 @@ describe.each(['http', 'socket'] as const)('Slack adapter, real Bolt in %s mode'
     await h?.adapter.stop();
     await h?.http.stop();
     await h?.fake.close();
-    await h?.sim.close();
+    await h?.chat.close();
   });
 
   it('starts: auth.test once, Socket Mode only when an app token is set, and reports ready', async () => {
@@ -232,7 +180,7 @@ describe.each(['http', 'socket'] as const)('Slack adapter, real Bolt in %s mode'
     expect(ms).toBeLessThan(3000);
     const [answer] = await waitForResponses(h.fake, responseUrl, 1);
     expect(answer?.body.response_type).toBe('ephemeral');
-    expect(rendered(answer)).toContain('$74.50 left');
+    expect(rendered(answer)).toContain(h.balance);
     expect(rendered(answer)).toContain('as of <!date^');
     expect(h.sim.calls['/credits']).toBeGreaterThanOrEqual(1);
     expect(buttonValue(answer, 'share')).toBeTruthy();
@@ -257,7 +205,7 @@ describe.each(['http', 'socket'] as const)('Slack adapter, real Bolt in %s mode'
     const posts = await h.fake.waitFor('chat.postMessage', (cs) => cs.length > before);
     const post = posts.at(-1);
     expect(post?.body.channel).toBe('C0SHARE');
-    expect(rendered(post)).toContain('$74.50 left');
+    expect(rendered(post)).toContain(h.balance);
     expect(rendered(post)).toContain('Shared by <@U0042>');
     expect(rendered(post)).not.toContain('"action_id":"share"');
     const cleanup = await waitForResponses(h.fake, actionUrl, 1);
@@ -269,7 +217,7 @@ describe.each(['http', 'socket'] as const)('Slack adapter, real Bolt in %s mode'
     await h.driver.action(blockActionPayload({ actionId: 'refresh', value: 'balance', responseUrl: actionUrl }));
     const [answer] = await waitForResponses(h.fake, actionUrl, 1);
     expect(answer?.body.replace_original).toBe(true);
-    expect(rendered(answer)).toContain('$74.50 left');
+    expect(rendered(answer)).toContain(h.balance);
   });
 
   it('replaces a pending /credits lookup in place when the answer arrives', async () => {
@@ -383,7 +331,9 @@ describe.each(['http', 'socket'] as const)('Slack adapter, real Bolt in %s mode'
     const owner = await h.driver.command('alert below 5', { userId: 'UOWNER1' });
     expect(rendered((await waitForResponses(h.fake, owner.responseUrl, 1))[0])).toContain('Alert set');
     const reading = await h.driver.command('alert list', { userId: 'U0MEMBER' });
-    expect(rendered((await waitForResponses(h.fake, reading.responseUrl, 1))[0])).toContain('Alert set');
+    expect(rendered((await waitForResponses(h.fake, reading.responseUrl, 1))[0])).toContain(
+      `balance below ${formatUsd(5)}`,
+    );
   });
 
   it('posts scheduled messages (digests, alerts) once per dedupe key', async () => {
@@ -429,7 +379,7 @@ describe('Slack HTTP mode: signature checks on the shared server', () => {
     await h?.adapter.stop();
     await h?.http.stop();
     await h?.fake.close();
-    await h?.sim.close();
+    await h?.chat.close();
   });
 
   const post = (raw: string, headers: Record<string, string>) =>

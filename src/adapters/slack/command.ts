@@ -1,6 +1,7 @@
 /**
  * `/credits <text>`: acked first (Slack's 3 seconds), deduplicated by trigger id (a retried
- * delivery is not run twice), answered ephemerally through `response_url`.
+ * delivery is not run twice), answered ephemerally through `response_url`; a public answer (a setting
+ * changed for the channel, a digest preview) goes to the whole channel through the same `response_url`.
  * @module
  */
 import type { App } from '@slack/bolt';
@@ -34,6 +35,12 @@ export function registerCommand(app: App, { bot, events, seenCommands, actors, r
       channelId: command.channel_id,
     });
     const result = await bot.runText(command.text ?? '', actor);
+    if (result.reply.visibility === 'public' && !result.reply.pending) {
+      // `in_channel` on a slash command's response_url shows the message to the channel, as Discord's
+      // public answers do (https://api.slack.com/interactivity/slash-commands, "in_channel").
+      await respond({ response_type: 'in_channel', ...responder.renderPublic(result.reply) });
+      return;
+    }
     await responder.answerEphemeral(result, (command.text ?? '').trim(), respond);
   });
 }
