@@ -83,7 +83,7 @@ export interface ChatService extends ChatCore {
 export async function startChatService(opts: Parameters<typeof startChatCore>[0] = {}): Promise<ChatService> {
   const base = await startChatCore(opts);
   const http = createHttpServer({ host: '127.0.0.1', port: 0, log: base.core.log });
-  const adapters = buildAdapters(base.core, http);
+  const adapters = await buildAdapters(base.core, http);
   const { url } = await http.start();
   for (const adapter of adapters.values()) await adapter.start();
   return {

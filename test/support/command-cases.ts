@@ -77,6 +77,9 @@ function topGroup(ctx: CaseContext, from: string, to: string, field: 'model' | '
   return { group, usd };
 }
 
+/** A seeded key the cases ask to disable (the confirmation is not given, so nothing changes). */
+const KEY_TO_ACT_ON = 'staging';
+
 const listedKeys = (ctx: CaseContext) => ctx.sim.keys.filter((k) => !k.management);
 const todaySoFar = (ctx: CaseContext) =>
   listedKeys(ctx).reduce((s, k) => s + keyUsage(ctx.sim, k, ctx.now).usage_daily, 0);
@@ -310,6 +313,34 @@ export const COMMAND_CASES: readonly CommandCase[] = [
     stored: async (ctx) => {
       const rules = await listRules(ctx.db, scope(ctx));
       expect(rules.map((r) => r.kind).sort()).toEqual(['below', 'runway']);
+    },
+  },
+  {
+    text: 'keys',
+    shows: (ctx) => {
+      // OpenRouter's own month counters (usage_monthly), largest first, across both workspaces.
+      const byMonth = listedKeys(ctx)
+        .map((k) => ({ name: k.name, month: keyUsage(ctx.sim, k, ctx.now).usage_monthly }))
+        .sort((a, b) => b.month - a.month);
+      const top = byMonth[0];
+      return ['API keys', top?.name ?? '', formatUsd(top?.month ?? 0), ...byMonth.map((k) => k.name)];
+    },
+  },
+  {
+    text: 'keys by workspace',
+    shows: (ctx) => ['API keys', ...ctx.sim.workspaces.map((w) => w.name)],
+  },
+  {
+    text: `keys disable ${KEY_TO_ACT_ON}`,
+    shows: () => ['Only admins'],
+  },
+  {
+    text: `keys disable ${KEY_TO_ACT_ON}`,
+    admin: true,
+    shows: () => [KEY_TO_ACT_ON],
+    stored: async (ctx) => {
+      // Asking changes nothing at OpenRouter: the key stays enabled until the confirmation.
+      expect(ctx.sim.keys.find((k) => k.name === KEY_TO_ACT_ON)?.disabled).toBe(false);
     },
   },
   {
