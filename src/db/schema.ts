@@ -25,6 +25,7 @@ import {
 } from 'drizzle-orm/pg-core';
 import type { processedEvents, syncState } from './schema-ops.js';
 
+export { keyAlertRules, keyAlertStates, keySnapshots } from './schema-keyalerts.js';
 export { commandRateWindows, processedEvents, syncState } from './schema-ops.js';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
@@ -350,6 +351,9 @@ export type ProcessedEventRow = typeof processedEvents.$inferSelect;
 
 /** Every table, in an order safe to truncate or drop (children first). */
 export const ALL_TABLES = [
+  'key_alert_states',
+  'key_alert_rules',
+  'key_snapshots',
   'alert_events',
   'alert_rules',
   'digest_deliveries',
