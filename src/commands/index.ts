@@ -9,6 +9,7 @@ import { explain } from './explain.js';
 import { help } from './help.js';
 import { reconcile } from './reconcile.js';
 import { request } from './request.js';
+import { topup } from './topup.js';
 import { usage } from './usage.js';
 
 /** Every command, in help order. Explicit on purpose: no directory discovery. */
@@ -19,6 +20,7 @@ export const commands: readonly AnyCommand[] = [
   explain,
   digest,
   alert,
+  topup,
   estimate,
   reconcile,
   audit,
