@@ -6,8 +6,8 @@
  */
 import type { Readable, Writable } from 'node:stream';
 import { createConsoleAdapter } from './adapters/console/console-adapter.js';
+import { withRunawayScene } from './cli/demo-runaway.js';
 import { loadConfig } from './config.js';
-import { withRunawayScene } from './demo-runaway.js';
 import { syncOnce } from './jobs/sync.js';
 import { createLogger } from './logger.js';
 import { buildCore } from './main.js';

@@ -5,14 +5,14 @@
  * runs — reports it. The posted alert is shown in the console.
  * @module
  */
-import type { Bot, CommandResult } from './commands/dispatch.js';
-import type { ChatAdapter } from './core/chat-adapter.js';
-import { type Reply, reply } from './core/reply.js';
-import type { Platform, Services } from './core/services.js';
-import { upsertKeyRule } from './db/queries/key-alerts.js';
-import { runCreditsCheck } from './jobs/credits-check.js';
-import type { Logger } from './logger.js';
-import type { Simulator } from './openrouter/simulator/server.js';
+import type { Bot, CommandResult } from '../commands/dispatch.js';
+import type { ChatAdapter } from '../core/chat-adapter.js';
+import { type Reply, reply } from '../core/reply.js';
+import type { Platform, Services } from '../core/services.js';
+import { upsertKeyRule } from '../db/queries/key-alerts.js';
+import { runCreditsCheck } from '../jobs/credits-check.js';
+import type { Logger } from '../logger.js';
+import type { Simulator } from '../openrouter/simulator/server.js';
 
 const STEP_MS = 10 * 60_000;
 const BURN_USD = 6;
