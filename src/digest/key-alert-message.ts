@@ -12,7 +12,7 @@ import { formatUsd } from '../domain/money.js';
 import { formatUtcMinute } from '../domain/time.js';
 
 /** Button value of a key rule's alert: `k<rule id>:<crossing>` (balance rules are `<id>:<crossing>`). */
-export function keyAlertButtonValue(ruleId: number, crossingNo: number): string {
+function keyAlertButtonValue(ruleId: number, crossingNo: number): string {
   return `k${ruleId}:${crossingNo}`;
 }
 
@@ -24,7 +24,7 @@ export function parseKeyAlertButtonValue(value: string): { ruleId: number; cross
 /** Which buttons a key alert carries; `value` is {@link keyAlertButtonValue}. */
 export type KeyAlertButtons = (key: StoredKey, value: string) => ReplyButton[];
 
-export const defaultKeyAlertButtons: KeyAlertButtons = (_key, value) => [
+const defaultKeyAlertButtons: KeyAlertButtons = (_key, value) => [
   button(ALERT_ACK, value),
   button(ALERT_SNOOZE, value),
 ];

@@ -15,13 +15,13 @@
 
 const HOUR_MS = 3_600_000;
 /** The current rate is measured over at least this long (readings closer together are merged). */
-export const MIN_WINDOW_MS = 4 * 60_000;
+const MIN_WINDOW_MS = 4 * 60_000;
 /** A key whose newest reading is older than this (before `now`) is not judged (deleted or not synced). */
 const STALE_MS = 2 * HOUR_MS;
 /** A fired runaway re-arms once the rate is at or under this share of the level. */
-export const RUNAWAY_CLEAR_SHARE = 0.8;
+const RUNAWAY_CLEAR_SHARE = 0.8;
 /** A fired key budget alert re-arms once the share is this many points under its threshold. */
-export const KEY_BUDGET_CLEAR_POINTS = 5;
+const KEY_BUDGET_CLEAR_POINTS = 5;
 
 export interface KeyReading {
   at: Date;
@@ -41,7 +41,7 @@ export function spendBetween(a: KeyReading, b: KeyReading): number {
   return Math.max(0, b.usageDaily);
 }
 
-export interface Interval {
+interface Interval {
   from: Date;
   to: Date;
   usd: number;
@@ -72,7 +72,7 @@ export function intervals(readings: readonly KeyReading[]): Interval[] {
   return out;
 }
 
-export interface RunawayInput {
+interface RunawayInput {
   /** The key's readings, any order. */
   readings: readonly KeyReading[];
   /** Spend over the key's last 7 complete UTC days (activity); 0 or null: no history. */
@@ -140,7 +140,7 @@ export function assessRunaway(input: RunawayInput): RunawayAssessment {
   };
 }
 
-export interface KeyLimitView {
+interface KeyLimitView {
   limit: number | null;
   limitRemaining: number | null;
   limitReset: string | null;

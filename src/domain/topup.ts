@@ -7,10 +7,10 @@
 
 const DAY_MS = 86_400_000;
 /** Farthest target and farthest run-out date looked for. */
-export const MAX_TOPUP_DAYS = 366;
+const MAX_TOPUP_DAYS = 366;
 const MAX_RUNOUT_DAYS = 3650;
 
-export interface DaySpend {
+interface DaySpend {
   /** `YYYY-MM-DD` (UTC). */
   date: string;
   usd: number;
@@ -21,7 +21,7 @@ const isWeekend = (date: string) => {
   return d === 0 || d === 6;
 };
 
-export interface Seasonality {
+interface Seasonality {
   weekday: number;
   weekend: number;
   /** Complete days the rates come from. */
@@ -62,7 +62,7 @@ export function addUtcDays(date: string, n: number): string {
   return new Date(Date.parse(`${date}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
 }
 
-export interface TopupPlan {
+interface TopupPlan {
   /** Spend expected from `now` until `until`. */
   needed: number;
   /** What to buy: needed − balance, never below 0. */
@@ -110,7 +110,7 @@ export function planTopup(p: { balance: number; rates: Seasonality; now: Date; u
 }
 
 /** The answer to {@link parseTopupTarget}: until when, in words and as an instant, or what was wrong. */
-export type TopupTarget = { ok: true; until: Date; label: string } | { ok: false; reason: string };
+type TopupTarget = { ok: true; until: Date; label: string } | { ok: false; reason: string };
 
 /**
  * Reads `topup [days|date]`: nothing (30 days), a number of days (`14`, `14d`; 1–366 days from now)

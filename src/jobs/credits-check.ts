@@ -11,7 +11,7 @@ import type { Logger } from '../logger.js';
 import { type AlertCheckSummary, checkAlerts } from './alert-check.js';
 import { type SyncSummary, syncOnce } from './sync.js';
 
-export interface CreditsCheckResult {
+interface CreditsCheckResult {
   at: string;
   snapshot: { balance: number | null; keys: number | null; errors: SyncSummary['errors'] };
   /** Null when no credits reading could be taken (nothing evaluated). */

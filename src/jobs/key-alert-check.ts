@@ -27,7 +27,7 @@ import { addUtcDays } from '../domain/topup.js';
 /** Readings this far back are enough to find when an episode started. */
 const READINGS_WINDOW_MS = 26 * 3_600_000;
 
-export interface KeyAlertSummary {
+interface KeyAlertSummary {
   evaluated: number;
   fired: number;
   rearmed: number;
@@ -36,7 +36,7 @@ export interface KeyAlertSummary {
   failed: number;
 }
 
-export interface KeyAlertCheckOptions {
+interface KeyAlertCheckOptions {
   services: Services;
   adapters: ReadonlyMap<Platform, ChatAdapter>;
   /** Buttons of the runaway message (default Acknowledge / Snooze 24 h). */

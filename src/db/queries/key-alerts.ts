@@ -21,7 +21,7 @@ import { chunks } from './util.js';
 
 export type KeyAlertRule = KeyAlertRuleRow;
 export type KeyAlertState = KeyAlertStateRow;
-export type KeySnapshot = KeySnapshotRow;
+type KeySnapshot = KeySnapshotRow;
 
 /** Stores one reading of every listed key at `at`. */
 export async function insertKeySnapshots(db: Db, keys: readonly KeyItem[], at: Date): Promise<number> {
@@ -81,7 +81,7 @@ export async function keySpendBetween(db: Db, from: string, to: string): Promise
   return new Map(rows.map((r) => [r.hash, Number(r.usd)]));
 }
 
-export interface KeyRuleInput {
+interface KeyRuleInput {
   platform: Platform;
   workspaceId: string;
   channelId: string;
@@ -115,7 +115,7 @@ export async function upsertKeyRule(db: Db, input: KeyRuleInput): Promise<KeyAle
   });
 }
 
-export interface ChannelScope {
+interface ChannelScope {
   platform: Platform;
   workspaceId: string;
   channelId: string;
@@ -175,7 +175,7 @@ export async function keyStates(
 }
 
 /** Fields a state change may set. */
-export type KeyStateFields = Partial<
+type KeyStateFields = Partial<
   Pick<KeyAlertState, 'period' | 'lastValue' | 'firedAt' | 'since' | 'messageId' | 'acknowledgedBy'>
 >;
 
