@@ -219,5 +219,21 @@ describe('runaway keys and key budgets through Slack and Discord', () => {
     [state] = await db.db.select().from(keyAlertStates).where(sql`key_hash = ${key.hash}`);
     expect(state?.crossingNo).toBe(2);
     expect(discordPosts()).toHaveLength(2); // the Discord channel has no key budget rule
+
+    const list = await bot.runText('alert list', slackAdmin());
+    expect(JSON.stringify(list.reply.tables)).toContain('key alice-dev at 80 % of its limit');
+
+    // A new month: the monthly limit window resets, so the rule re-arms (and 0 % does not fire).
+    clock.now = new Date('2026-12-01T00:30:00Z');
+    await check(0);
+    [state] = await db.db.select().from(keyAlertStates).where(sql`key_hash = ${key.hash}`);
+    expect(state?.state).toBe('armed');
+    expect(state?.period).toBe('90|monthly|2026-12');
+    expect(slackPosts()).toHaveLength(before + 2);
+
+    const snooze = await bot.pressButton('alert-snooze', `k${state?.ruleId}:2`, slackAdmin());
+    expect(snooze.reply.title).toBe('Alert snoozed for 24 hours');
+    await check(30, { key: 'alice-dev', usd: 80 }); // over 80 % of $90, but snoozed
+    expect(slackPosts()).toHaveLength(before + 2);
   });
 });
