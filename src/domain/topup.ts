@@ -144,7 +144,7 @@ export function parseTopupTarget(text: string | undefined, now: Date): TopupTarg
     if (raw <= today) return fail(`${raw} is not in the future (today is ${today} UTC).`);
     if (ms - Date.parse(`${today}T00:00:00Z`) > MAX_TOPUP_DAYS * DAY_MS)
       return fail(`${raw} is too far: at most ${MAX_TOPUP_DAYS} days ahead.`);
-    return { ok: true, until: new Date(ms + DAY_MS), label: `the end of ${raw} (UTC)` };
+    return { ok: true, until: new Date(ms + DAY_MS), label: `through ${raw} (UTC)` };
   }
   return fail(`"${shown}" is not a number of days or a date (YYYY-MM-DD).`);
 }
