@@ -18,6 +18,8 @@ Usage:
   credits-bot migrate                 apply database migrations
   credits-bot sync                    fetch credits, keys and activity into the store once
   credits-bot digest run [--at <ISO>] send every digest due at that time, exactly once
+  credits-bot alert check [--at <ISO>]
+                                      one credits check: snapshot credits and keys, evaluate and deliver every alert
   credits-bot reconcile <file> [--all] [--out file.csv]
                                       reconcile local request logs (JSON lines or CSV) with OpenRouter
   credits-bot demo                    the bot against the bundled OpenRouter simulator with sample data
@@ -62,6 +64,19 @@ async function main(argv: string[]): Promise<number | undefined> {
         fail(`--at must be an ISO time such as 2026-11-30T09:00:00Z, not "${values.at}"`, 2);
       const { runDigestCli } = await import('./cli/digest.js');
       return runDigestCli(config(), at);
+    }
+    case 'alert': {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        options: { at: { type: 'string' } },
+        allowPositionals: true,
+      });
+      if (positionals[0] !== 'check') fail('Usage: credits-bot alert check [--at <ISO time>]', 2);
+      const at = values.at ? new Date(values.at) : undefined;
+      if (at && Number.isNaN(at.getTime()))
+        fail(`--at must be an ISO time such as 2026-11-30T09:00:00Z, not "${values.at?.slice(0, 40)}"`, 2);
+      const { runAlertCheckCli } = await import('./cli/alert.js');
+      return runAlertCheckCli(config(), at);
     }
     case 'reconcile': {
       const { values, positionals } = parseArgs({

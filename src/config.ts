@@ -142,6 +142,12 @@ const schema = z.object({
   DEDUP_RETENTION_HOURS: positiveInt(8_760, 'hours to remember handled event ids').default(48),
   SYNC_CREDITS_MINUTES: positiveInt(1440, 'minutes between credit snapshots').default(5),
   SYNC_ACTIVITY_MINUTES: positiveInt(1440, 'minutes between key and activity syncs').default(60),
+  RUNAWAY_FLOOR_USD_PER_HOUR: z.coerce
+    .number({ message: 'must be a number of USD per hour, e.g. 1 or 2.5' })
+    .refine((v) => Number.isFinite(v) && v >= 0 && v <= 1e6, {
+      message: 'must be between 0 and 1000000 (USD per hour)',
+    })
+    .default(1),
 });
 
 export type Config = Readonly<{
@@ -172,6 +178,8 @@ export type Config = Readonly<{
   dedupRetentionHours: number;
   syncCreditsMinutes: number;
   syncActivityMinutes: number;
+  /** A key spending less than this (USD/hour) is never a runaway. */
+  runawayFloorUsdPerHour: number;
 }>;
 
 /** Every key `loadConfig` reads, in `.env.example` order. */
@@ -239,6 +247,7 @@ export function loadConfig(
     dedupRetentionHours: e.DEDUP_RETENTION_HOURS,
     syncCreditsMinutes: e.SYNC_CREDITS_MINUTES,
     syncActivityMinutes: e.SYNC_ACTIVITY_MINUTES,
+    runawayFloorUsdPerHour: e.RUNAWAY_FLOOR_USD_PER_HOUR,
   }) as Config;
 }
 

@@ -6,6 +6,7 @@
  */
 import type { Readable, Writable } from 'node:stream';
 import { createConsoleAdapter } from './adapters/console/console-adapter.js';
+import { withRunawayScene } from './cli/demo-runaway.js';
 import { loadConfig } from './config.js';
 import { syncOnce } from './jobs/sync.js';
 import { createLogger } from './logger.js';
@@ -27,7 +28,10 @@ export interface DemoOptions {
 }
 
 export async function runDemo(opts: DemoOptions = {}): Promise<number> {
-  const clock = opts.now ?? (() => new Date());
+  const wallClock = opts.now ?? (() => new Date());
+  // The runaway scene moves the demo's time forward between credits checks.
+  let offsetMs = 0;
+  const clock = () => new Date(wallClock().getTime() + offsetMs);
   const input = opts.input ?? process.stdin;
   const output = opts.output ?? process.stdout;
   const now = clock();
@@ -55,10 +59,20 @@ export async function runDemo(opts: DemoOptions = {}): Promise<number> {
     `  request ${sampleId}`,
     '  explain 402',
     '  estimate openai/gpt-4.1 12000 800',
+    '  topup 30',
+    '  demo runaway      (a key starts burning; the next credits check reports it)',
     '  help',
     '',
   ].join('\n');
-  const consoleAdapter = createConsoleAdapter({ input, output, banner }, { bot: core.bot });
+  const bot = withRunawayScene(core.bot, {
+    services: core.services,
+    sim,
+    log,
+    advance: (ms) => {
+      offsetMs += ms;
+    },
+  });
+  const consoleAdapter = createConsoleAdapter({ input, output, banner }, { bot });
   await consoleAdapter.start();
   await consoleAdapter.closed;
   await core.store.close();

@@ -15,7 +15,10 @@ import {
   transitionRule,
   upsertRule,
 } from '../db/queries/alerts.js';
+import { deleteKeyRules, listKeyRules } from '../db/queries/key-alerts.js';
+import { listKeys } from '../db/queries/keys.js';
 import { ALERT_KINDS, type AlertKind } from '../db/schema.js';
+import { KEY_ALERT_KINDS, type KeyAlertKind } from '../db/schema-keyalerts.js';
 import { describeRule, parseAlertButtonValue } from '../digest/alert-message.js';
 import { DEFAULT_SPIKE_FACTOR, parseAlertThreshold } from '../domain/alert-rules.js';
 import { formatUsd } from '../domain/money.js';
@@ -24,10 +27,12 @@ import { UserError } from '../errors.js';
 import { defineCommand } from './command.js';
 import { channelOf } from './digest.js';
 import type { ButtonHandler, ButtonHandlers } from './dispatch.js';
+import { acknowledgeKeyAlert, keyRuleRows, setKeyBudgetRule, setRunawayRule, snoozeKeyAlert } from './key-alert.js';
 
 const USAGE =
-  'alert below <usd> | alert runway <days> | alert spike [factor] | alert list | alert off [below|runway|spike]';
-const ACTIONS = ['below', 'runway', 'spike', 'list', 'off'] as const;
+  'alert below <usd> | alert runway <days> | alert spike [factor] | alert key <name|all> <percent> | alert runaway [factor] | alert list | alert off [below|runway|spike|key|runaway]';
+const ACTIONS = ['below', 'runway', 'spike', 'key', 'runaway', 'list', 'off'] as const;
+const OFF_KINDS = [...ALERT_KINDS, ...KEY_ALERT_KINDS] as const;
 const SNOOZE_MS = 24 * 3_600_000;
 
 const NEEDS: Record<AlertKind, string> = {
@@ -70,12 +75,13 @@ async function setRule(services: Services, actor: Actor, kind: AlertKind, value:
 
 async function list(services: Services, actor: Actor): Promise<Reply> {
   const channel = channelOf(actor, 'Alerts', USAGE);
-  const rules = await listRules(services.store.get().db, channel);
-  if (rules.length === 0) {
+  const { db } = services.store.get();
+  const [rules, keyRules] = await Promise.all([listRules(db, channel), listKeyRules(db, channel)]);
+  if (rules.length === 0 && keyRules.length === 0) {
     return reply({
       title: 'Alerts',
       summary:
-        'No alerts in this channel. Set one with `alert below <usd>`, `alert runway <days>` or `alert spike [factor]`.',
+        'No alerts in this channel. Set one with `alert below <usd>`, `alert runway <days>`, `alert spike [factor]`, `alert key <name|all> <percent>` or `alert runaway [factor]`.',
     });
   }
   const now = services.now();
@@ -93,6 +99,9 @@ async function list(services: Services, actor: Actor): Promise<Reply> {
               : 'armed',
           r.lastValue === null ? '—' : r.kind === 'below' ? formatUsd(r.lastValue) : r.lastValue.toFixed(1),
         ]),
+        ...keyRuleRows(keyRules, keyRules.length > 0 ? await listKeys(db, { includeDeleted: true }) : [], now).map(
+          ([what, state]) => [what ?? '', state ?? '', '—'],
+        ),
       },
     ],
   });
@@ -101,17 +110,25 @@ async function list(services: Services, actor: Actor): Promise<Reply> {
 /** `alert …`: balance alerts for this channel. */
 export const alert = defineCommand({
   name: 'alert',
-  summary: 'Balance alerts for this channel: below, runway, spike, list, off',
+  summary: 'Alerts for this channel: below, runway, spike, key budgets, runaway keys, list, off',
   usage: USAGE,
-  examples: ['alert below 50', 'alert runway 14', 'alert spike 3', 'alert list', 'alert off spike'],
+  examples: [
+    'alert below 50',
+    'alert runway 14',
+    'alert spike 3',
+    'alert key production 80',
+    'alert runaway 5',
+    'alert list',
+    'alert off spike',
+  ],
   options: {
     action: { kind: 'choice', description: 'What to do', choices: ACTIONS, required: true },
     value: {
       kind: 'text',
-      description: 'USD (below: 50, $50, 50 USD), days (runway: 14, 14d) or factor (spike: 3, 2.5x)',
+      description: 'USD (below 50), days (runway 14), factor (spike 3, runaway 5) or key and % (key prod 80)',
       maxLength: 40,
     },
-    kind: { kind: 'choice', description: 'For off: which alert (default all)', choices: ALERT_KINDS },
+    kind: { kind: 'choice', description: 'For off: which alert (default all)', choices: OFF_KINDS },
   },
   admin: (args) => args.action !== 'list',
   async run({ args, actor, services }) {
@@ -120,10 +137,20 @@ export const alert = defineCommand({
       case 'runway':
       case 'spike':
         return setRule(services, actor, args.action, args.value);
+      case 'key':
+        return setKeyBudgetRule(services, actor, args.value);
+      case 'runaway':
+        return setRunawayRule(services, actor, args.value);
       case 'list':
         return list(services, actor);
       case 'off': {
-        const gone = await deleteRules(services.store.get().db, channelOf(actor, 'Alerts', USAGE), args.kind);
+        const { db } = services.store.get();
+        const channel = channelOf(actor, 'Alerts', USAGE);
+        const kind = args.kind;
+        const isKeyKind = (k: string): k is KeyAlertKind => (KEY_ALERT_KINDS as readonly string[]).includes(k);
+        const gone =
+          (kind === undefined || !isKeyKind(kind) ? await deleteRules(db, channel, kind) : 0) +
+          (kind === undefined || isKeyKind(kind) ? await deleteKeyRules(db, channel, kind) : 0);
         return reply({
           title: 'Alerts',
           tone: gone > 0 ? 'good' : 'neutral',
@@ -151,6 +178,8 @@ const who = (actor: Actor) => actor.displayName ?? actor.userId;
 
 /** Acknowledge: recorded on the rule; no change to when it fires again (after the condition clears). */
 const acknowledgeAlert: ButtonHandler = async ({ value, actor, services }) => {
+  const keyAlert = await acknowledgeKeyAlert(services, actor, value);
+  if (keyAlert) return keyAlert;
   const rule = await buttonRule(services, actor, value);
   const now = services.now();
   await acknowledge(services.store.get().db, rule.id, `${actor.platform}:${actor.userId}`, now);
@@ -164,6 +193,8 @@ const acknowledgeAlert: ButtonHandler = async ({ value, actor, services }) => {
 
 /** Snooze: nothing is posted for 24 hours; if the condition still holds then, it fires once more. */
 const snoozeAlert: ButtonHandler = async ({ value, actor, services }) => {
+  const keyAlert = await snoozeKeyAlert(services, actor, value);
+  if (keyAlert) return keyAlert;
   const rule = await buttonRule(services, actor, value);
   const db = services.store.get().db;
   const until = new Date(services.now().getTime() + SNOOZE_MS);

@@ -11,6 +11,7 @@ import { keyButtons } from './keys/actions.js';
 import { keys } from './keys/command.js';
 import { reconcile } from './reconcile.js';
 import { request } from './request.js';
+import { topup } from './topup.js';
 import { usage } from './usage.js';
 
 /** Every command, in help order. Explicit on purpose: no directory discovery. */
@@ -22,6 +23,7 @@ export const commands: readonly AnyCommand[] = [
   digest,
   alert,
   keys,
+  topup,
   estimate,
   reconcile,
   audit,

@@ -25,6 +25,7 @@ import {
 } from 'drizzle-orm/pg-core';
 import type { processedEvents, syncState } from './schema-ops.js';
 
+export { keyAlertRules, keyAlertStates, keySnapshots } from './schema-keyalerts.js';
 export {
   type KeyActionKind,
   type KeyActionRow,
@@ -359,6 +360,9 @@ export type ProcessedEventRow = typeof processedEvents.$inferSelect;
 /** Every table, in an order safe to truncate or drop (children first). */
 export const ALL_TABLES = [
   'key_actions',
+  'key_alert_states',
+  'key_alert_rules',
+  'key_snapshots',
   'alert_events',
   'alert_rules',
   'digest_deliveries',

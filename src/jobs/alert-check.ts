@@ -22,8 +22,10 @@ import { creditSnapshotsSince, latestCreditSnapshot } from '../db/queries/credit
 import type { AlertKind } from '../db/schema.js';
 import { type AlertReadings, alertMessage } from '../digest/alert-message.js';
 import { addDays } from '../digest/figures.js';
+import type { KeyAlertButtons } from '../digest/key-alert-message.js';
 import { type AlertMetrics, evaluateAlert, isTriggered } from '../domain/alert-rules.js';
 import { runway } from '../domain/runway.js';
+import { checkKeyAlerts } from './key-alert-check.js';
 
 const DAY_MS = 86_400_000;
 
@@ -85,6 +87,8 @@ export interface AlertCheckOptions {
   adapters: ReadonlyMap<Platform, ChatAdapter>;
   /** Readings to use instead of the store's (tests). */
   readings?: AlertReadings;
+  /** Buttons of the runaway message (default Acknowledge / Snooze 24 h). */
+  runawayButtons?: KeyAlertButtons;
 }
 
 export interface AlertCheckSummary {
@@ -96,8 +100,19 @@ export interface AlertCheckSummary {
   failed: number;
 }
 
-/** Evaluates every rule once; isolated per rule. */
+/** Evaluates every rule once: balance rules, then key budget and runaway rules; isolated per rule. */
 export async function checkAlerts(opts: AlertCheckOptions): Promise<AlertCheckSummary> {
+  const summary = await checkBalanceAlerts(opts);
+  const keys = await checkKeyAlerts({
+    services: opts.services,
+    adapters: opts.adapters,
+    ...(opts.runawayButtons ? { runawayButtons: opts.runawayButtons } : {}),
+  });
+  for (const field of Object.keys(summary) as (keyof AlertCheckSummary)[]) summary[field] += keys[field];
+  return summary;
+}
+
+async function checkBalanceAlerts(opts: AlertCheckOptions): Promise<AlertCheckSummary> {
   const { services } = opts;
   const { db } = services.store.get();
   const log = services.log.child({ job: 'alerts' });

@@ -1,6 +1,6 @@
 /**
- * The service's clock-driven work, on croner: due digests every minute; a credits snapshot every
- * SYNC_CREDITS_MINUTES followed by the alert check; keys and activity every SYNC_ACTIVITY_MINUTES;
+ * The service's clock-driven work, on croner: due digests every minute; a credits check every
+ * SYNC_CREDITS_MINUTES (credits and key snapshots, then every alert rule; ./credits-check.ts); keys and activity every SYNC_ACTIVITY_MINUTES;
  * the de-duplication tables pruned every hour (DEDUP_RETENTION_HOURS).
  * Each job runs under a Postgres advisory lock, so one replica at a time does it (the digest ledger
  * and the alert transitions stay exactly-once without the lock; the lock saves duplicate work).
@@ -12,8 +12,10 @@ import { Cron } from 'croner';
 import type { ChatAdapter } from '../core/chat-adapter.js';
 import type { Platform, Services } from '../core/services.js';
 import { pruneAudit } from '../db/queries/audit.js';
+import { pruneKeySnapshots } from '../db/queries/key-alerts.js';
 import type { Logger } from '../logger.js';
-import { type AlertCheckSummary, checkAlerts } from './alert-check.js';
+import type { AlertCheckSummary } from './alert-check.js';
+import { runCreditsCheck } from './credits-check.js';
 import { type DigestRunSummary, runDueDigests } from './digest-run.js';
 import { type PruneSummary, pruneDedupTables } from './prune.js';
 import { syncOnce } from './sync.js';
@@ -41,6 +43,8 @@ export interface Scheduler {
   runNow(job: 'prune'): Promise<{ ran: boolean; value?: PruneSummary }>;
 }
 
+/** Key readings older than this are pruned (runaway detection looks back 26 hours). */
+const KEY_SNAPSHOT_RETENTION_MS = 8 * 86_400_000;
 const LOCK_PREFIX = 'credits-bot:job:';
 
 export function createScheduler(opts: SchedulerOptions): Scheduler {
@@ -55,16 +59,7 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
     digests: () => runDueDigests({ services, adapters: opts.adapters, at: services.now(), owner }),
     credits: async () => {
       if (!services.openrouter.hasManagementKey) return null;
-      const { db } = services.store.get();
-      const sync = await syncOnce({
-        db,
-        openrouter: services.openrouter,
-        now: services.now,
-        logger: log,
-        parts: ['credits'],
-      });
-      if (!sync.credits) return null;
-      return checkAlerts({ services, adapters: opts.adapters });
+      return (await runCreditsCheck({ services, adapters: opts.adapters, log })).alerts;
     },
     activity: async () => {
       const { db } = services.store.get();
@@ -85,6 +80,7 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
       const { db } = services.store.get();
       const retentionHours = services.config.dedupRetentionHours;
       const pruned = await pruneDedupTables({ db, now: services.now(), retentionHours });
+      await pruneKeySnapshots(db, new Date(services.now().getTime() - KEY_SNAPSHOT_RETENTION_MS));
       if (pruned.processedEvents + pruned.rateWindows > 0) log.debug({ pruned, retentionHours }, 'dedup rows pruned');
       return pruned;
     },

@@ -8,6 +8,7 @@
 import type { Db } from '../db/client.js';
 import { upsertActivity } from '../db/queries/activity.js';
 import { insertCreditSnapshot } from '../db/queries/credits.js';
+import { insertKeySnapshots } from '../db/queries/key-alerts.js';
 import { listKeys, markKeysDeleted, upsertKeys, upsertWorkspaces } from '../db/queries/keys.js';
 import { markSyncFailed, markSyncOk, markSyncStarted } from '../db/queries/sync-state.js';
 import { MissingKeyError, OpenRouterError } from '../errors.js';
@@ -85,6 +86,8 @@ export async function syncOnce(opts: SyncOptions): Promise<SyncSummary> {
         if (!(error instanceof OpenRouterError && error.status === 404)) throw error;
       }
       summary.keys = await upsertKeys(opts.db, keys, at);
+      // Every key's counters at this reading: a key's spend between two readings is its rate.
+      await insertKeySnapshots(opts.db, keys, at);
       // A complete listing: whatever the store holds beyond it was deleted on OpenRouter.
       summary.deletedKeys = await markKeysDeleted(
         opts.db,

@@ -302,6 +302,23 @@ export const COMMAND_CASES: readonly CommandCase[] = [
     },
   },
   {
+    text: 'alert key production 80',
+    public: true,
+    admin: true,
+    shows: () => ['Key alert set', 'production', '80 %'],
+  },
+  {
+    text: 'alert runaway',
+    public: true,
+    admin: true,
+    // The default factor (5) and floor (RUNAWAY_FLOOR_USD_PER_HOUR, default $1.00).
+    shows: () => ['Runaway alert set', '5×', `${formatUsd(1)}/h`],
+  },
+  {
+    text: 'topup 30',
+    shows: (ctx) => ['Top up', `Balance: ${formatUsd(balanceOf(ctx))}`, 'Runs out without a top-up'],
+  },
+  {
     text: 'alert list',
     shows: () => [`balance below ${formatUsd(50)}`, 'runway under 14 days', 'daily spend over 2.5× the 7-day average'],
   },
