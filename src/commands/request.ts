@@ -152,7 +152,8 @@ export const request = defineCommand({
     }
     return reply({
       title: `Request ${id}`,
-      summary: 'Pending: OpenRouter has not published this request yet. This message will update when it does.',
+      // Honest on every platform: Slack's slash command answers cannot replace themselves.
+      summary: 'Pending: OpenRouter has not published this request yet. Looking it up; the answer follows in a moment.',
       notes: ['OpenRouter makes a request visible a few seconds after it completes.'],
       pending: true,
       followUp: async () => {

@@ -8,6 +8,7 @@ import { createSlackAdapter, type SlackAdapter } from '../../src/adapters/slack/
 import { defineCommand } from '../../src/commands/command.js';
 import { createBot } from '../../src/commands/dispatch.js';
 import { help } from '../../src/commands/help.js';
+import { request } from '../../src/commands/request.js';
 import { loadConfig } from '../../src/config.js';
 import { reply } from '../../src/core/reply.js';
 import type { Services } from '../../src/core/services.js';
@@ -17,7 +18,7 @@ import { createLogger } from '../../src/logger.js';
 import { createMetrics } from '../../src/metrics.js';
 import { createOpenRouterClient } from '../../src/openrouter/client.js';
 import { type Simulator, startSimulator } from '../../src/openrouter/simulator/server.js';
-import { addKey, emptyState, setCredits } from '../../src/openrouter/simulator/state.js';
+import { addGeneration, addKey, emptyState, setCredits } from '../../src/openrouter/simulator/state.js';
 import {
   BOT_ID,
   BOT_USER_ID,
@@ -38,8 +39,8 @@ const GEN_A = 'gen-1754553763-Fo6eODcuRTI4SOm6VCIQ';
 const genId = (n: number) => `gen-17545537${String(n).padStart(2, '0')}-AbCdEfGhIjKlMnOpQrSt`;
 const INTERVAL_MS = 250;
 
-// ---- a small core: help, a balance read from the OpenRouter simulator through the real client, a pending
-// request lookup and an admin command. (Switch to src/commands/index.ts once every command's module exists.)
+// ---- a small core: help, a balance read from the OpenRouter simulator through the real client, the real
+// request lookup (pending until the simulator publishes the generation) and an admin command.
 
 const MANAGEMENT_KEY = `sk-or-v1-${'m'.repeat(64)}`;
 
@@ -61,25 +62,6 @@ const balance = defineCommand({
       ],
       asOf: services.now(),
       buttons: [{ action: 'refresh', label: 'Refresh', value: commandText || 'balance' }],
-    });
-  },
-});
-
-const request = defineCommand({
-  name: 'request',
-  summary: 'One generation',
-  usage: 'request <gen-id>',
-  examples: [`request ${GEN_A}`],
-  options: { id: { kind: 'string', required: true, description: 'gen-… id', pattern: /^gen-[A-Za-z0-9-]+$/ } },
-  async run({ args }) {
-    return reply({
-      title: `Request ${args.id}`,
-      summary: 'Pending: OpenRouter has not published this generation yet.',
-      pending: true,
-      followUp: async () => {
-        await new Promise((r) => setTimeout(r, 200));
-        return reply({ title: `Request ${args.id}`, fields: [{ label: 'Total cost', value: '$0.001502' }] });
-      },
     });
   },
 });
@@ -117,6 +99,7 @@ async function startHarness(mode: 'http' | 'socket'): Promise<Harness> {
   const seed = emptyState();
   setCredits(seed, { totalCredits: 100, totalUsage: 25.5 });
   addKey(seed, { secret: MANAGEMENT_KEY, name: 'management', management: true });
+  for (const id of [GEN_A, ...[1, 2, 3, 4, 5, 9, 10].map(genId)]) addGeneration(seed, { id, total_cost: 0.001502 });
   const sim = await startSimulator({ seed });
   const config = loadConfig({
     OPENROUTER_BASE_URL: sim.url,
@@ -146,6 +129,7 @@ async function startHarness(mode: 'http' | 'socket'): Promise<Harness> {
     log,
     metrics,
     now: () => new Date(),
+    pollDelaysMs: [300, 300, 300, 300, 300, 300, 300, 300, 300, 300],
   };
   const bot = createBot(services, [balance, request, alert, help]);
   const http = createHttpServer({ host: '127.0.0.1', port: 0, log });
@@ -243,7 +227,7 @@ describe.each(['http', 'socket'] as const)('Slack adapter, real Bolt in %s mode'
     const { responseUrl } = await h.driver.command('balance', { userId: 'U0042', channelId: 'C0SHARE' });
     const [answer] = await waitForResponses(h.fake, responseUrl, 1);
     const before = h.fake.callsTo('chat.postMessage').length;
-    const actionUrl = h.fake.responseUrl();
+    const actionUrl = h.fake.actionResponseUrl(h.fake.visibleFrom(responseUrl)[0]?.id);
     const { status } = await h.driver.action(
       blockActionPayload({
         actionId: 'share',
@@ -262,26 +246,42 @@ describe.each(['http', 'socket'] as const)('Slack adapter, real Bolt in %s mode'
     expect(rendered(post)).not.toContain('"action_id":"share"');
     const cleanup = await waitForResponses(h.fake, actionUrl, 1);
     expect(cleanup[0]?.body.delete_original).toBe(true);
+    expect(h.fake.visibleFrom(responseUrl)).toHaveLength(0);
   });
 
   it('Refresh re-runs the command and replaces the ephemeral answer', async () => {
-    const actionUrl = h.fake.responseUrl();
+    const { responseUrl } = await h.driver.command('balance');
+    await waitForResponses(h.fake, responseUrl, 1);
+    const actionUrl = h.fake.actionResponseUrl(h.fake.visibleFrom(responseUrl)[0]?.id);
     await h.driver.action(blockActionPayload({ actionId: 'refresh', value: 'balance', responseUrl: actionUrl }));
     const [answer] = await waitForResponses(h.fake, actionUrl, 1);
     expect(answer?.body.replace_original).toBe(true);
-    expect(rendered(answer)).toContain('$74.50 left');
+    const visible = h.fake.visibleFrom(responseUrl);
+    expect(visible).toHaveLength(1);
+    expect(JSON.stringify(visible[0])).toContain('$74.50 left');
   });
 
-  it('replaces a pending /credits lookup in place when the answer arrives', async () => {
-    const { responseUrl } = await h.driver.command(`request ${GEN_A}`);
-    const [pending, final] = await waitForResponses(h.fake, responseUrl, 2);
-    expect(rendered(pending)).toContain('Pending');
-    expect(final?.body.replace_original).toBe(true);
-    expect(rendered(final)).toContain('$0.001502');
+  it('a pending /credits lookup says the answer follows, then shows it; nothing stale claims it will update', async () => {
+    // A slash command's response_url cannot replace its own message: the answer is a new message.
+    const id = genId(20);
+    addGeneration(h.sim.state, { id, total_cost: 0.001502 }, { visibleAt: Date.now() + 800 });
+    const { responseUrl } = await h.driver.command(`request ${id}`);
+    await h.fake.waitFor(
+      'response',
+      () => h.fake.visibleFrom(responseUrl).some((m) => m.text.includes('$0.001502')),
+      8000,
+    );
+    const visible = h.fake.visibleFrom(responseUrl).map((m) => JSON.stringify([m.text, m.blocks]));
+    expect(visible[0]).toContain('Pending');
+    expect(visible[0]).toMatch(/follows in a moment/);
+    expect(visible.at(-1)).toContain('$0.001502');
+    for (const text of visible) expect(text).not.toMatch(/will update|update(s)? (itself|in place|when)/i);
   });
 
   it('answers a pasted id with a threaded reply, pending first, then chat.update in place', async () => {
-    const event = messageEvent({ text: `why did ${GEN_A} cost so much?`, channel: 'C0PASTE' });
+    const id = genId(21);
+    addGeneration(h.sim.state, { id, total_cost: 0.001502 }, { visibleAt: Date.now() + 800 });
+    const event = messageEvent({ text: `why did ${id} cost so much?`, channel: 'C0PASTE' });
     const { status } = await h.driver.event(eventCallbackPayload(event));
     expect(status).toBe(200);
     const [post] = await h.fake

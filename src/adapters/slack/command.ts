@@ -34,6 +34,7 @@ export function registerCommand(app: App, { bot, events, seenCommands, actors, r
       channelId: command.channel_id,
     });
     const result = await bot.runText(command.text ?? '', actor);
-    await responder.answerEphemeral(result, (command.text ?? '').trim(), respond);
+    // A slash command's response_url only adds messages; it cannot replace its own (bolt-js#2287).
+    await responder.answerEphemeral(result, (command.text ?? '').trim(), respond, { canReplace: false });
   });
 }
