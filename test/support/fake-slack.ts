@@ -130,6 +130,8 @@ export interface FakeSlack {
   setChannel(id: string, channel: FakeChannel): void;
   /** Whether the bot is a member of a channel now. */
   isMember(id: string): boolean;
+  /** The app was installed without this scope: methods needing it answer `missing_scope`. */
+  removeScope(scope: 'channels:join'): void;
   /** Calls to one method (or `response`). */
   callsTo(method: string): RecordedCall[];
   /** Waits until `predicate` holds over the calls to `method`; returns them. */
@@ -164,6 +166,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   /** Interaction response_url path → the command response_url path its button message came from. */
   const origins = new Map<string, string>();
   let ephemeralCounter = 0;
+  const missingScopes = new Set<string>();
   const users = new Map<string, FakeUserInfo>();
   const limits = new Map<string, { seconds: number; count: number }>();
   const failures = new Map<string, { status: number; count: number }>();
@@ -247,6 +250,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
         };
       }
       case 'conversations.join': {
+        if (missingScopes.has('channels:join')) return { ok: false, error: 'missing_scope', needed: 'channels:join' };
         const id = String(body.channel ?? '');
         const known = channels.get(id);
         if (known?.isPrivate) return { ok: false, error: 'method_not_supported_for_channel_type' };
@@ -404,6 +408,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     },
     setChannel: (id, channel) => channels.set(id, channel),
     isMember,
+    removeScope: (scope) => missingScopes.add(scope),
     callsTo: (method) => calls.filter((c) => c.method === method),
     async waitFor(method, predicate = (c) => c.length > 0, timeoutMs = 5000) {
       const deadline = Date.now() + timeoutMs;
