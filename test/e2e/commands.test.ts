@@ -18,10 +18,11 @@ import { createMetrics } from '../../src/metrics.js';
 import type { OpenRouterHttpClient } from '../../src/openrouter/client.js';
 import {
   DEMO_GENERATION_IDS,
+  DEMO_KEYS,
   DEMO_PENDING_VISIBLE_AFTER_MS,
   DEMO_RESEARCH_WORKSPACE_ID,
 } from '../../src/openrouter/simulator/seed.js';
-import { keyUsage } from '../../src/openrouter/simulator/state.js';
+import { addGeneration, keyUsage } from '../../src/openrouter/simulator/state.js';
 import { reconcileFile } from '../../src/reconcile/run-reconcile.js';
 import { type TestDb, testDb } from '../support/db.js';
 import { startTestOpenRouter, type TestOpenRouter } from '../support/openrouter.js';
@@ -260,5 +261,55 @@ describe('audit', () => {
     const rows = await recentAudit(store.db, 100);
     expect(rows.some((row) => row.userId === 'U0OLD')).toBe(false);
     expect(rows.some((row) => row.userId === 'U0ALICE1')).toBe(true);
+  });
+});
+
+describe('explain names the right key and account', () => {
+  const limit402 = (metadata: Record<string, unknown>) =>
+    JSON.stringify({
+      error: {
+        code: 402,
+        message:
+          'This request requires more credits, or fewer max_tokens. You requested up to 32000 tokens, but can only afford 0. To increase, visit https://openrouter.ai/settings/keys and create a key with a higher monthly limit',
+        metadata,
+      },
+    });
+  const liveLines = (r: { reply: { fields?: { label: string; value: string }[] } }) =>
+    r.reply.fields?.find((f) => f.label === 'Your account right now')?.value ?? '';
+
+  it('402: judges the key the error names (metadata hash or a pasted key), not the bot’s own key', async () => {
+    const staging = or.sim.state.keys.find((k) => k.secret === DEMO_KEYS.staging);
+    if (!staging) throw new Error('no staging key in the demo seed');
+    staging.limit = 5;
+    staging.limitReset = 'monthly';
+    or.sim.spend(staging.hash, 6);
+
+    const byHash = await bot().runText(`explain ${limit402({ key_hash: staging.hash })}`, ALICE);
+    expect(liveLines(byHash)).toContain(`The key that failed (${staging.name}): $0.00 left of its $5.00 limit`);
+    expect(liveLines(byHash)).toContain('Verdict: the key limit ran out while the account still has credits.');
+    expect(liveLines(byHash)).not.toContain('bot’s own key');
+
+    const pasted = await bot().runText(`explain 402 with key ${DEMO_KEYS.staging}: ${limit402({})}`, ALICE);
+    expect(liveLines(pasted)).toContain(`The key that failed (${staging.name})`);
+    expect(JSON.stringify(pasted.reply)).not.toContain(DEMO_KEYS.staging);
+
+    const unknown = await bot().runText(`explain ${limit402({ key_hash: 'a'.repeat(64) })}`, ALICE);
+    expect(liveLines(unknown)).toContain('not among this account’s keys');
+  });
+
+  it('403 on /generation ("belongs to another user") is another account’s id, not a bad bot key', async () => {
+    const r = await bot().runText(
+      'explain 403 {"error":{"code":403,"message":"You don\'t have access to this generation (belongs to another user)"}}',
+      ALICE,
+    );
+    expect(r.outcome).toBe('ok');
+    expect(r.reply.summary).toMatch(/belongs to another OpenRouter account/);
+    expect(JSON.stringify(r.reply)).not.toMatch(/management key|OPENROUTER_API_KEY/);
+
+    const foreign = 'gen-1767225699-AnotherAccount0000001';
+    addGeneration(or.sim.state, { id: foreign }, { foreign: true });
+    const lookup = await bot().runText(`request ${foreign}`, ALICE);
+    expect(lookup.reply.summary).toMatch(/belongs to another OpenRouter account/);
+    expect(JSON.stringify(lookup.reply)).not.toMatch(/refused the configured key|OPENROUTER_API_KEY/);
   });
 });
