@@ -313,3 +313,24 @@ describe('explain names the right key and account', () => {
     expect(JSON.stringify(lookup.reply)).not.toMatch(/refused the configured key|OPENROUTER_API_KEY/);
   });
 });
+
+describe('BYOK in balance and usage (issue 12)', () => {
+  it('shows the BYOK spend and OpenRouter’s 5 % fee where the account has any', async () => {
+    // The demo seed's aliceDev key runs claude-sonnet-4.5 on its own Anthropic key (byok_usage_inference).
+    const byokIn = (from: string, to: string) =>
+      or.sim.state.activity.filter((a) => a.date >= from && a.date < to).reduce((s, a) => s + a.byokUsageInference, 0);
+    const week = byokIn('2026-03-11', '2026-03-18');
+    expect(week).toBeGreaterThan(0);
+    const u = await bot().runText('usage 7d', ALICE);
+    const notes = u.reply.notes?.join('\n') ?? '';
+    expect(notes).toContain(`BYOK: ${formatUsd(week)} billed by your own provider keys (not from your credits)`);
+    expect(notes).toContain(`5 % BYOK fee on it (${formatUsd(week * 0.05)})`);
+
+    const month = byokIn('2026-03-01', '2026-03-18');
+    const b = await bot().runText('balance', ALICE);
+    expect(b.reply.fields?.find((f) => f.label === 'BYOK this month')?.value).toBe(
+      `${formatUsd(month)} on your own provider keys · 5 % fee $0.00 (within the monthly allowance)`,
+    );
+    expect(b.reply.notes?.join('\n')).toContain('only beyond $25,000.00 of BYOK use in a month');
+  });
+});
