@@ -405,6 +405,22 @@ describe.each(['http', 'socket'] as const)('Slack adapter, real Bolt in %s mode'
     expect(again).toEqual({ messageId: first.messageId, deduplicated: true });
     expect(h.fake.callsTo('chat.postMessage').filter((c) => c.body.channel === 'C0DIGEST')).toHaveLength(1);
   });
+  it('joins a public channel it never joined when the history check answers not_in_channel, then finds its post', async () => {
+    h.fake.setChannel('C0NEVER', { member: false });
+    const digest = reply({ title: 'Weekly digest', visibility: 'public' });
+    const first = await h.adapter.post({ channelId: 'C0NEVER' }, digest, { dedupeKey: 'digest:9:2026-W48' });
+    expect(
+      h.fake.calls.filter((c) => c.method === 'conversations.history' && c.body.channel === 'C0NEVER'),
+    ).toHaveLength(2);
+    expect(h.fake.callsTo('conversations.join').map((c) => c.body.channel)).toContain('C0NEVER');
+    const again = await h.adapter.post({ channelId: 'C0NEVER' }, digest, {
+      dedupeKey: 'digest:9:2026-W48',
+      mayHavePosted: true,
+    });
+    expect(again).toEqual({ messageId: first.messageId, deduplicated: true });
+    expect(h.fake.callsTo('chat.postMessage').filter((c) => c.body.channel === 'C0NEVER')).toHaveLength(1);
+  });
+
   it('no message sent to Slack in this suite carries a configured secret (credentials aside)', () => {
     // The Web API client may send its own token as a `token` form field: that is the credential, not content.
     const bodies = JSON.stringify(
