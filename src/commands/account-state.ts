@@ -15,6 +15,7 @@ import {
 } from '../db/queries/credits.js';
 import { listKeys } from '../db/queries/keys.js';
 import { markSyncOk } from '../db/queries/sync-state.js';
+import { byokMonthFee } from '../domain/byok.js';
 import { utcDate } from '../domain/periods.js';
 import { burnRate, runway } from '../domain/runway.js';
 import { MissingKeyError, OpenRouterError } from '../errors.js';
@@ -39,6 +40,8 @@ export interface AccountState {
     last7: number | null;
     month: number | null;
     todaySource: 'snapshots' | 'keys' | 'none';
+    /** This month's completed UTC days: spend on the user's own provider keys, and OpenRouter's fee on it. */
+    byokMonth?: { usd: number; feeUsd: number };
   };
   burn: { perDay: number; days: number; basis: 'activity' | 'snapshots' } | null;
   runway: { days: number | null; runOutDate: Date | null } | null;
@@ -200,6 +203,9 @@ export async function readAccountState(services: Services): Promise<AccountState
           daily.filter((d) => d.date >= monthStart && d.date < todayStr).reduce((s, d) => s + d.usd, 0) +
           (spend.today ?? 0);
       }
+      const monthDays = daily.filter((d) => d.date >= monthStart && d.date < todayStr);
+      const byok = monthDays.reduce((s, d) => s + d.byokUsd, 0);
+      if (byok > 0) spend.byokMonth = { usd: byok, feeUsd: byokMonthFee(byok) };
       burn = burnFromStore(now, daily, weekOld, newest);
     } catch (error) {
       services.log.warn({ err: error }, 'store figures unavailable for balance');

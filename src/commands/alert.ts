@@ -62,12 +62,15 @@ async function setRule(services: Services, actor: Actor, kind: AlertKind, value:
     createdBy: `${actor.platform}:${actor.userId}`,
     now: services.now(),
   });
+  // Slack: membership lets the bot check the history before a resend.
+  const access = (await actor.joinChannel?.()) ?? { ok: true };
   return reply({
     title: 'Alert set',
     tone: 'good',
     summary: `This channel gets an alert when the ${describeRule(kind, t)}.`,
     notes: [
       'Checked after every balance reading; one message per crossing, re-armed once the condition clears. Replaces this channel’s earlier alert of the same kind.',
+      ...(access.ok ? [] : [access.advice]),
     ],
     visibility: 'public',
   });

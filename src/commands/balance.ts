@@ -1,5 +1,6 @@
 import { refreshButton, shareButton } from '../core/buttons.js';
 import { type Reply, type ReplyField, reply } from '../core/reply.js';
+import { byokNote } from '../domain/byok.js';
 import { formatDays, formatUsd } from '../domain/money.js';
 import { utcDate } from '../domain/periods.js';
 import { MissingKeyError } from '../errors.js';
@@ -62,6 +63,15 @@ function renderBalance(state: AccountState, commandText: string): Reply {
     });
     if (days !== null && days < 7) tone = 'danger';
     else if (days !== null && days < 14 && tone !== 'danger') tone = 'warning';
+  }
+  if (s.byokMonth) {
+    fields.push({
+      label: 'BYOK this month',
+      value: `${formatUsd(s.byokMonth.usd)} on your own provider keys · 5 % fee ${formatUsd(s.byokMonth.feeUsd)}${s.byokMonth.feeUsd === 0 ? ' (within the monthly allowance)' : ''}`,
+      inline: true,
+    });
+    const note = byokNote(s.byokMonth.usd);
+    if (note) notes.push(note);
   }
   fields.push(...keyFields(state));
   if (state.key && state.key.limitRemaining !== null && state.key.limitRemaining <= 0) tone = 'danger';

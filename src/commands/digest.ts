@@ -96,6 +96,8 @@ async function subscribe(
     now,
   });
   const first = nextDue(sub, now);
+  // Slack: membership lets the bot check the history before a resend and upload the chart.
+  const access = (await actor.joinChannel?.()) ?? { ok: true };
   return reply({
     title: 'Weekly digest subscribed',
     tone: 'good',
@@ -107,6 +109,7 @@ async function subscribe(
     notes: [
       'Each digest covers the 7 complete UTC days before it is due (OpenRouter publishes activity by UTC day); weeks without spend are skipped.',
       'Stop it with `digest unsubscribe`; see it now with `digest preview`.',
+      ...(access.ok ? [] : [access.advice]),
     ],
     visibility: 'public',
   });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { shareButton } from '../core/buttons.js';
 import { type Reply, reply } from '../core/reply.js';
 import type { Services } from '../core/services.js';
@@ -9,8 +10,52 @@ const USAGE = 'explain <status code | error JSON | error text>   e.g. explain 40
 /** Statuses whose explanation depends on the live account (credits, key limit, free tier). */
 const LIVE_STATUSES = new Set([401, 402, 403, 429]);
 
-async function liveAccount(services: Services): Promise<LiveAccount | undefined> {
+const HASH = /^[0-9a-f]{64}$/;
+const PASTED_KEY = /sk-or-v1-[A-Za-z0-9_-]{16,}/;
+
+/**
+ * The key the error names: a key hash in the metadata (`key_hash`, `api_key_hash`, `hash`, as the
+ * keys API spells a key's hash), or the SHA-256 of a key pasted with the error (never echoed).
+ */
+function failingKeyHash(input: string, metadata: Record<string, unknown> | undefined): string | undefined {
+  for (const field of ['key_hash', 'api_key_hash', 'hash']) {
+    const value = metadata?.[field];
+    if (typeof value === 'string' && HASH.test(value.toLowerCase())) return value.toLowerCase();
+  }
+  const pasted = PASTED_KEY.exec(input)?.[0];
+  return pasted ? createHash('sha256').update(pasted).digest('hex') : undefined;
+}
+
+/** Reads the named key's limit from the account's key list (every workspace); false when it is not there. */
+async function namedKey(services: Services, hash: string, live: LiveAccount): Promise<boolean> {
+  if (!services.openrouter.hasManagementKey) return false;
+  try {
+    const keys = await services.openrouter.listKeys({ budgetMs: 5_000, includeDisabled: true });
+    const key = keys.find((k) => k.hash === hash);
+    if (!key) {
+      live.failingKey = { found: false };
+      return true;
+    }
+    live.failingKey = { name: key.name || key.label, found: true };
+    live.keyLimit = key.limit;
+    live.keyLimitRemaining = key.limitRemaining;
+    live.keyLimitReset = key.limitReset;
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function liveAccount(services: Services, failingHash?: string): Promise<LiveAccount | undefined> {
   const live: LiveAccount = { fetchedAt: services.now() };
+  if (failingHash && (await namedKey(services, failingHash, live))) {
+    const credits = await services.openrouter.getCredits({ budgetMs: 5_000 }).catch(() => undefined);
+    if (credits) {
+      live.balance = credits.totalCredits - credits.totalUsage;
+      live.totalCredits = credits.totalCredits;
+    }
+    return live;
+  }
   const [credits, key] = await Promise.allSettled([
     services.openrouter.hasManagementKey
       ? services.openrouter.getCredits({ budgetMs: 5_000 })
@@ -62,7 +107,8 @@ export const explain = defineCommand({
       throw new UserError('I could not find an HTTP status or a known OpenRouter error in that.', USAGE);
     }
     const needsLive = parsed.status === undefined || LIVE_STATUSES.has(parsed.status);
-    const live = needsLive ? await liveAccount(services) : undefined;
+    const failing = parsed.status === 402 ? failingKeyHash(args.error, parsed.metadata) : undefined;
+    const live = needsLive ? await liveAccount(services, failing) : undefined;
     const x = explainError(parsed, live);
     const fields = [
       ...(x.causes.length ? [{ label: 'Likely causes', value: x.causes.map((c) => `• ${c}`).join('\n') }] : []),

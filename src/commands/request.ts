@@ -5,7 +5,7 @@ import { getCachedGeneration, saveGeneration } from '../db/queries/generations.j
 import { validateGenerationId } from '../domain/generation-id.js';
 import { formatTokens, formatUsd } from '../domain/money.js';
 import { compareEstimate, estimateCost } from '../domain/pricing.js';
-import { UserError } from '../errors.js';
+import { OpenRouterError, UserError } from '../errors.js';
 import { pollGeneration } from '../openrouter/poll-generation.js';
 import type { Generation } from '../openrouter/types.js';
 import { defineCommand } from './command.js';
@@ -130,6 +130,31 @@ function notFound(id: string): Reply {
   });
 }
 
+/**
+ * OpenRouter answers 403 "You don't have access to this generation (belongs to another user)" for
+ * another account's id (shared/reference/openrouter-api.md §4): the bot's key is fine.
+ */
+function foreignOr<T>(id: string, call: () => Promise<T>): Promise<T | Reply> {
+  return call().catch((error: unknown) => {
+    if (error instanceof OpenRouterError && error.status === 403) return anotherAccount(id);
+    throw error;
+  });
+}
+
+function anotherAccount(id: string): Reply {
+  return reply({
+    title: `Request ${id}`,
+    tone: 'warning',
+    summary: 'This request belongs to another OpenRouter account: ids are only visible to the account that made them.',
+    notes: [
+      'OpenRouter answered 403 "belongs to another user"; the bot’s key is fine.',
+      'Look it up with a key of the account that made the request, or ask its owner.',
+    ],
+  });
+}
+
+const isReply = (x: unknown): x is Reply => typeof x === 'object' && x !== null && 'visibility' in x;
+
 /** `request <id>` and pasted ids: cost and details of one generation, pending while OpenRouter lags. */
 export const request = defineCommand({
   name: 'request',
@@ -145,22 +170,27 @@ export const request = defineCommand({
     const id = checked.id;
     const hit = await cached(services, id);
     if (hit) return renderGeneration(services, hit, commandText);
-    const first = await services.openrouter.getGeneration(id, { budgetMs: 8_000 });
+    const first = await foreignOr(id, () => services.openrouter.getGeneration(id, { budgetMs: 8_000 }));
+    if (isReply(first)) return first;
     if (first) {
       await remember(services, first);
       return renderGeneration(services, first, commandText);
     }
     return reply({
       title: `Request ${id}`,
-      summary: 'Pending: OpenRouter has not published this request yet. This message will update when it does.',
+      // Honest on every platform: Slack's slash command answers cannot replace themselves.
+      summary: 'Pending: OpenRouter has not published this request yet. Looking it up; the answer follows in a moment.',
       notes: ['OpenRouter makes a request visible a few seconds after it completes.'],
       pending: true,
       followUp: async () => {
-        const g = await pollGeneration(
-          services.openrouter,
-          id,
-          services.pollDelaysMs ? { delaysMs: [...services.pollDelaysMs] } : {},
+        const g = await foreignOr(id, () =>
+          pollGeneration(
+            services.openrouter,
+            id,
+            services.pollDelaysMs ? { delaysMs: [...services.pollDelaysMs] } : {},
+          ),
         );
+        if (isReply(g)) return g;
         if (!g) return notFound(id);
         await remember(services, g);
         return renderGeneration(services, g, commandText);

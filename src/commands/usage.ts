@@ -3,6 +3,7 @@ import { reply } from '../core/reply.js';
 import type { Services } from '../core/services.js';
 import { activityCoverage, usageBreakdown } from '../db/queries/activity.js';
 import { keyNames, keyWorkspaces, workspaceNames } from '../db/queries/keys.js';
+import { byokNote } from '../domain/byok.js';
 import { formatChange, formatPercent, formatTokens, formatUsd } from '../domain/money.js';
 import { PERIOD_NAMES, type PeriodName, previousWindow, resolvePeriod, utcDate, utcDays } from '../domain/periods.js';
 import { MissingKeyError, StoreUnavailableError } from '../errors.js';
@@ -18,6 +19,7 @@ interface Row {
   usd: number;
   requests: number;
   tokens: number;
+  byok: number;
 }
 
 async function breakdown(services: Services, from: string, to: string, by: Group): Promise<Row[]> {
@@ -28,6 +30,7 @@ async function breakdown(services: Services, from: string, to: string, by: Group
     usd: r.usd,
     requests: r.requests,
     tokens: r.promptTokens + r.completionTokens,
+    byok: r.byokUsd,
   }));
   if (by !== 'workspace') return perGroup;
   // By workspace: the per-key rows folded by each key's workspace (reference §12: every key lives in one).
@@ -35,10 +38,11 @@ async function breakdown(services: Services, from: string, to: string, by: Group
   const folded = new Map<string, Row>();
   for (const r of perGroup) {
     const group = workspaceOf.get(r.group) ?? '';
-    const acc = folded.get(group) ?? { group, usd: 0, requests: 0, tokens: 0 };
+    const acc = folded.get(group) ?? { group, usd: 0, requests: 0, tokens: 0, byok: 0 };
     acc.usd += r.usd;
     acc.requests += r.requests;
     acc.tokens += r.tokens;
+    acc.byok += r.byok;
     folded.set(group, acc);
   }
   return [...folded.values()];
@@ -157,6 +161,8 @@ export const usage = defineCommand({
       notes.push('OpenRouter publishes activity per completed UTC day, so today is not included yet.');
     }
     if (current.length === 0) notes.push('No spend recorded in this window.');
+    const byok = byokNote(current.reduce((s, r) => s + r.byok, 0));
+    if (byok) notes.push(byok);
     const totalRequests = current.reduce((s, r) => s + r.requests, 0);
     const totalTokens = current.reduce((s, r) => s + r.tokens, 0);
     return reply({

@@ -21,6 +21,12 @@ export interface PostOptions {
    * Discord `nonce` + `enforce_nonce`.
    */
   dedupeKey?: string;
+  /**
+   * The delivery ledger says an earlier attempt with this key reached the post and its result was
+   * never recorded (the process died). When the adapter cannot read the channel to see whether that
+   * post landed, it must not post again: it answers `unconfirmed` instead (at most once).
+   */
+  mayHavePosted?: boolean;
 }
 
 export interface PostResult {
@@ -28,6 +34,11 @@ export interface PostResult {
   messageId: string;
   /** True when an earlier send with the same dedupe key was found and nothing new was posted. */
   deduplicated: boolean;
+  /**
+   * Nothing was posted: an earlier attempt may have posted it (`mayHavePosted`) and the channel could
+   * not be read to check. `messageId` is empty. Logged at warn by the adapter.
+   */
+  unconfirmed?: boolean;
 }
 
 export interface ChatAdapter {

@@ -21,7 +21,16 @@ export interface Actor {
   channelId?: string;
   /** Platform admin check (Slack admin/owner, Discord Manage Server); adapters provide it. */
   isPlatformAdmin?: () => Promise<boolean>;
+  /**
+   * Makes the bot a member of `channelId` where the platform needs that for scheduled posts (Slack:
+   * reading the history that keeps digests and alerts exactly once, uploading charts). Absent where
+   * nothing is needed.
+   */
+  joinChannel?: () => Promise<ChannelAccess>;
 }
+
+/** Whether the bot can fully serve a channel; `advice` tells an admin what to do when it cannot. */
+export type ChannelAccess = { ok: true } | { ok: false; advice: string };
 
 /** Everything a handler may use; built once by main.ts. */
 export interface Services {

@@ -202,6 +202,11 @@ export const digestDeliveries = pgTable(
     missedWindows: integer('missed_windows').notNull().default(0),
     createdAt: ts('created_at').notNull().defaultNow(),
     sentAt: ts('sent_at'),
+    /**
+     * Set just before the chat post, cleared when that post failed: still set on a claim taken over,
+     * it says the dead owner may have posted (so a channel whose history cannot be read is not posted twice).
+     */
+    postStartedAt: ts('post_started_at'),
   },
   (t) => [
     unique('digest_deliveries_window_uq').on(t.subscriptionId, t.windowStart),

@@ -166,7 +166,9 @@ async function checkBalanceAlerts(opts: AlertCheckOptions): Promise<AlertCheckSu
         // A crash between the transition and the post leaves the crossing without a sent event: finish it.
         const created = await recordAlertEvent(db, { ruleId: rule.id, firedAt: rule.firedAt ?? now, value });
         const event = created ?? (await claimRetryableEvent(db, rule.id, rule.crossingNo, now));
-        if (event && (await post(rule, event.id, event.crossingNo, readings, rule.lastValue ?? value)))
+        // A taken-over event with no recorded failure: its poster died, perhaps after posting.
+        const mayHavePosted = !created && event?.error === null;
+        if (event && (await post(rule, event.id, event.crossingNo, readings, rule.lastValue ?? value, mayHavePosted)))
           summary.posted += 1;
       }
     } catch (error) {
@@ -182,6 +184,7 @@ async function checkBalanceAlerts(opts: AlertCheckOptions): Promise<AlertCheckSu
     crossingNo: number,
     r: AlertReadings,
     value: number | null,
+    mayHavePosted = false,
   ): Promise<boolean> {
     const adapter = opts.adapters.get(rule.platform);
     const ruleLog = log.child({ ruleId: rule.id, kind: rule.kind, channel: rule.channelId });
@@ -190,8 +193,10 @@ async function checkBalanceAlerts(opts: AlertCheckOptions): Promise<AlertCheckSu
       const message: Reply = alertMessage({ rule, crossingNo, readings: r, value });
       const posted = await adapter.post({ workspaceId: rule.workspaceId, channelId: rule.channelId }, message, {
         dedupeKey: `alert:${rule.id}:${crossingNo}`,
+        mayHavePosted,
       });
-      await markAlertEvent(db, eventId, { status: 'sent', messageId: posted.messageId });
+      await markAlertEvent(db, eventId, { status: 'sent', messageId: posted.messageId || null });
+      if (posted.unconfirmed) ruleLog.warn({ crossingNo }, 'alert not re-posted: it may have been posted already');
       services.metrics.alertsFired.inc({ kind: rule.kind, platform: rule.platform });
       ruleLog.info({ messageId: posted.messageId, crossingNo }, 'alert posted');
       return true;

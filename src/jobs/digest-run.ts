@@ -10,7 +10,14 @@
 
 import type { ChatAdapter, PostResult } from '../core/chat-adapter.js';
 import type { Platform, Services } from '../core/services.js';
-import { claimDelivery, type Delivery, markFailed, markSent, markSkipped } from '../db/queries/digest-deliveries.js';
+import {
+  claimDelivery,
+  type Delivery,
+  markFailed,
+  markPostStarted,
+  markSent,
+  markSkipped,
+} from '../db/queries/digest-deliveries.js';
 import { activeSubscriptions, type Subscription } from '../db/queries/subscriptions.js';
 import { renderDigest } from '../digest/build-digest.js';
 import { addDays, computeDigestFigures, type DayWindow } from '../digest/figures.js';
@@ -177,6 +184,7 @@ export async function runDueDigests(opts: RunDigestsOptions): Promise<DigestRunS
       channel: sub.channelId,
       window: window.from,
     });
+    let posted = false;
     try {
       await syncFirst();
       const now = services.now();
@@ -208,18 +216,26 @@ export async function runDueDigests(opts: RunDigestsOptions): Promise<DigestRunS
       }
       const adapter = opts.adapters.get(sub.platform);
       if (!adapter) throw new Error(`no ${sub.platform} adapter is configured`);
-      const posted = await adapter.post({ workspaceId: sub.workspaceId, channelId: sub.channelId }, reply, {
+      // The ledger: a claim taken over with this still set means the dead owner may have posted.
+      const mayHavePosted = delivery.postStartedAt !== null;
+      await markPostStarted(db, delivery.id, services.now());
+      const result = await adapter.post({ workspaceId: sub.workspaceId, channelId: sub.channelId }, reply, {
         dedupeKey: dedupeKeyFor(delivery),
+        mayHavePosted,
       });
-      await hook(opts.hooks?.afterSend && (() => opts.hooks?.afterSend?.(delivery, posted)));
-      await markSent(db, delivery.id, posted.messageId, services.now());
-      itemLog.info({ messageId: posted.messageId, deduplicated: posted.deduplicated }, 'digest sent');
-      return { outcome: posted.deduplicated ? 'deduplicated' : 'sent', messageId: posted.messageId };
+      posted = true;
+      await hook(opts.hooks?.afterSend && (() => opts.hooks?.afterSend?.(delivery, result)));
+      await markSent(db, delivery.id, result.messageId || null, services.now());
+      if (result.unconfirmed) {
+        itemLog.warn('digest not re-posted: an earlier attempt may have posted it and the channel cannot be read');
+      }
+      itemLog.info({ messageId: result.messageId, deduplicated: result.deduplicated }, 'digest sent');
+      return { outcome: result.deduplicated ? 'deduplicated' : 'sent', messageId: result.messageId };
     } catch (error) {
       if (error instanceof DigestRunAborted) throw error;
       const retryAt = new Date(services.now().getTime() + failureBackoffMs(delivery.attempts));
       itemLog.error({ err: error, attempts: delivery.attempts, retryAt }, 'digest delivery failed; will retry');
-      await markFailed(db, delivery.id, describe(error), retryAt).catch((markError: unknown) =>
+      await markFailed(db, delivery.id, describe(error), retryAt, posted).catch((markError: unknown) =>
         itemLog.error({ err: markError }, 'could not record the failed delivery'),
       );
       return { outcome: 'failed', error: describe(error) };

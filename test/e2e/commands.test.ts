@@ -18,10 +18,11 @@ import { createMetrics } from '../../src/metrics.js';
 import type { OpenRouterHttpClient } from '../../src/openrouter/client.js';
 import {
   DEMO_GENERATION_IDS,
+  DEMO_KEYS,
   DEMO_PENDING_VISIBLE_AFTER_MS,
   DEMO_RESEARCH_WORKSPACE_ID,
 } from '../../src/openrouter/simulator/seed.js';
-import { keyUsage } from '../../src/openrouter/simulator/state.js';
+import { addGeneration, keyUsage } from '../../src/openrouter/simulator/state.js';
 import { reconcileFile } from '../../src/reconcile/run-reconcile.js';
 import { type TestDb, testDb } from '../support/db.js';
 import { startTestOpenRouter, type TestOpenRouter } from '../support/openrouter.js';
@@ -260,5 +261,76 @@ describe('audit', () => {
     const rows = await recentAudit(store.db, 100);
     expect(rows.some((row) => row.userId === 'U0OLD')).toBe(false);
     expect(rows.some((row) => row.userId === 'U0ALICE1')).toBe(true);
+  });
+});
+
+describe('explain names the right key and account', () => {
+  const limit402 = (metadata: Record<string, unknown>) =>
+    JSON.stringify({
+      error: {
+        code: 402,
+        message:
+          'This request requires more credits, or fewer max_tokens. You requested up to 32000 tokens, but can only afford 0. To increase, visit https://openrouter.ai/settings/keys and create a key with a higher monthly limit',
+        metadata,
+      },
+    });
+  const liveLines = (r: { reply: { fields?: { label: string; value: string }[] } }) =>
+    r.reply.fields?.find((f) => f.label === 'Your account right now')?.value ?? '';
+
+  it('402: judges the key the error names (metadata hash or a pasted key), not the bot’s own key', async () => {
+    const staging = or.sim.state.keys.find((k) => k.secret === DEMO_KEYS.staging);
+    if (!staging) throw new Error('no staging key in the demo seed');
+    staging.limit = 5;
+    staging.limitReset = 'monthly';
+    or.sim.spend(staging.hash, 6);
+
+    const byHash = await bot().runText(`explain ${limit402({ key_hash: staging.hash })}`, ALICE);
+    expect(liveLines(byHash)).toContain(`The key that failed (${staging.name}): $0.00 left of its $5.00 limit`);
+    expect(liveLines(byHash)).toContain('Verdict: the key limit ran out while the account still has credits.');
+    expect(liveLines(byHash)).not.toContain('bot’s own key');
+
+    const pasted = await bot().runText(`explain 402 with key ${DEMO_KEYS.staging}: ${limit402({})}`, ALICE);
+    expect(liveLines(pasted)).toContain(`The key that failed (${staging.name})`);
+    expect(JSON.stringify(pasted.reply)).not.toContain(DEMO_KEYS.staging);
+
+    const unknown = await bot().runText(`explain ${limit402({ key_hash: 'a'.repeat(64) })}`, ALICE);
+    expect(liveLines(unknown)).toContain('not among this account’s keys');
+  });
+
+  it('403 on /generation ("belongs to another user") is another account’s id, not a bad bot key', async () => {
+    const r = await bot().runText(
+      'explain 403 {"error":{"code":403,"message":"You don\'t have access to this generation (belongs to another user)"}}',
+      ALICE,
+    );
+    expect(r.outcome).toBe('ok');
+    expect(r.reply.summary).toMatch(/belongs to another OpenRouter account/);
+    expect(JSON.stringify(r.reply)).not.toMatch(/management key|OPENROUTER_API_KEY/);
+
+    const foreign = 'gen-1767225699-AnotherAccount0000001';
+    addGeneration(or.sim.state, { id: foreign }, { foreign: true });
+    const lookup = await bot().runText(`request ${foreign}`, ALICE);
+    expect(lookup.reply.summary).toMatch(/belongs to another OpenRouter account/);
+    expect(JSON.stringify(lookup.reply)).not.toMatch(/refused the configured key|OPENROUTER_API_KEY/);
+  });
+});
+
+describe('BYOK in balance and usage (issue 12)', () => {
+  it('shows the BYOK spend and OpenRouter’s 5 % fee where the account has any', async () => {
+    // The demo seed's aliceDev key runs claude-sonnet-4.5 on its own Anthropic key (byok_usage_inference).
+    const byokIn = (from: string, to: string) =>
+      or.sim.state.activity.filter((a) => a.date >= from && a.date < to).reduce((s, a) => s + a.byokUsageInference, 0);
+    const week = byokIn('2026-03-11', '2026-03-18');
+    expect(week).toBeGreaterThan(0);
+    const u = await bot().runText('usage 7d', ALICE);
+    const notes = u.reply.notes?.join('\n') ?? '';
+    expect(notes).toContain(`BYOK: ${formatUsd(week)} billed by your own provider keys (not from your credits)`);
+    expect(notes).toContain(`5 % BYOK fee on it (${formatUsd(week * 0.05)})`);
+
+    const month = byokIn('2026-03-01', '2026-03-18');
+    const b = await bot().runText('balance', ALICE);
+    expect(b.reply.fields?.find((f) => f.label === 'BYOK this month')?.value).toBe(
+      `${formatUsd(month)} on your own provider keys · 5 % fee $0.00 (within the monthly allowance)`,
+    );
+    expect(b.reply.notes?.join('\n')).toContain('only beyond $25,000.00 of BYOK use in a month');
   });
 });

@@ -25,7 +25,7 @@ import { createDemoSeed, DEMO_KEYS } from '../../src/openrouter/simulator/seed.j
 import { addActivity, type SimActivity, setCredits, sha256Hex } from '../../src/openrouter/simulator/state.js';
 import { testDb } from '../support/db.js';
 import { type FakeDiscord, startFakeDiscord } from '../support/fake-discord.js';
-import { type FakeSlack, startFakeSlack, TEAM_ID } from '../support/fake-slack.js';
+import { createSlackDriver, type FakeSlack, type SlackDriver, startFakeSlack, TEAM_ID } from '../support/fake-slack.js';
 import { startTestOpenRouter, type TestOpenRouter } from '../support/openrouter.js';
 
 /** Monday 23 Nov 2026, 08:05 UTC = 09:05 in Berlin: the digest for 16–22 Nov is due. */
@@ -85,6 +85,10 @@ interface Harness {
   openrouter: TestOpenRouter;
   adapters: Map<Platform, ChatAdapter>;
   bot: ReturnType<typeof createBot>;
+  /** Signed slash commands to the real Bolt app (HTTP mode). */
+  slackDriver: SlackDriver;
+  /** The fake Discord's clock (message times, the enforce_nonce window). */
+  discordClock: { ms: number };
 }
 
 let h: Harness;
@@ -100,7 +104,8 @@ beforeAll(async () => {
   await db.db.execute(sql.raw(`truncate ${ALL_TABLES.join(', ')} restart identity cascade`));
   const openrouter = await startTestOpenRouter({ now: NOW, seed: seed() });
   const fakeSlack = await startFakeSlack();
-  const fakeDiscord = await startFakeDiscord({ refuseMessageContent: false });
+  const discordClock = { ms: Date.now() };
+  const fakeDiscord = await startFakeDiscord({ refuseMessageContent: false, now: () => discordClock.ms });
   const config = loadConfig({
     OPENROUTER_BASE_URL: openrouter.sim.url,
     SLACK_BOT_TOKEN: 'xoxb-1111-2222-test-token',
@@ -133,14 +138,33 @@ beforeAll(async () => {
     tuning: { webApiRetries: 0, perChannelIntervalMs: 10 },
   });
   const discord = createDiscordAdapter(config, { bot, log, metrics });
-  await http.start();
+  const { url } = await http.start();
+  const slackDriver = createSlackDriver(fakeSlack, {
+    mode: 'http',
+    eventsUrl: `${url}/slack/events`,
+    signingSecret: 'test-signing-secret-0123456789',
+  });
   await slack.start();
   await discord.start();
   const adapters = new Map<Platform, ChatAdapter>([
     ['slack', slack],
     ['discord', discord],
   ]);
-  h = { db, services, clock, slack, discord, fakeSlack, fakeDiscord, http, openrouter, adapters, bot };
+  h = {
+    db,
+    services,
+    clock,
+    slack,
+    discord,
+    fakeSlack,
+    fakeDiscord,
+    http,
+    openrouter,
+    adapters,
+    bot,
+    slackDriver,
+    discordClock,
+  };
 });
 
 afterAll(async () => {
@@ -328,5 +352,118 @@ describe('weekly digest through Slack and Discord', () => {
     expect(await said('digest subscribe monday 9')).toContain('"9" is not a time of day');
     const stop = await h.bot.runText('digest unsubscribe', slackAdmin());
     expect(stop.reply.summary).toBe('This channel no longer gets the weekly digest.');
+  });
+  it('joins a public Slack channel the bot never joined at subscribe; in a private one it asks to be invited', async () => {
+    h.fakeSlack.setChannel('C0PUBLIC', { member: false });
+    h.fakeSlack.setChannel('G0PRIVATE', { isPrivate: true, member: false });
+    const seen = (responseUrl: string) => JSON.stringify(h.fakeSlack.visibleFrom(responseUrl));
+    const pub = await h.slackDriver.command('digest subscribe monday 09:00 UTC', {
+      userId: 'UADMIN1',
+      channelId: 'C0PUBLIC',
+    });
+    await h.fakeSlack.waitFor('response', () => h.fakeSlack.visibleFrom(pub.responseUrl).length > 0);
+    expect(seen(pub.responseUrl)).toContain('gets the weekly spend digest');
+    expect(h.fakeSlack.callsTo('conversations.join').map((c) => c.body.channel)).toContain('C0PUBLIC');
+    expect(h.fakeSlack.isMember('C0PUBLIC')).toBe(true);
+    expect(seen(pub.responseUrl)).not.toContain('/invite');
+
+    const priv = await h.slackDriver.command('alert below 5', { userId: 'UADMIN1', channelId: 'G0PRIVATE' });
+    await h.fakeSlack.waitFor('response', () => h.fakeSlack.visibleFrom(priv.responseUrl).length > 0);
+    expect(seen(priv.responseUrl)).toContain('Alert set');
+    expect(seen(priv.responseUrl)).toContain('invite me with /invite');
+    expect(h.fakeSlack.isMember('G0PRIVATE')).toBe(false);
+
+    const actor = (channelId: string): Actor => ({ ...slackAdmin(), channelId });
+    expect((await h.bot.runText('digest unsubscribe', actor('C0PUBLIC'))).outcome).toBe('ok');
+    expect((await h.bot.runText('alert off', actor('G0PRIVATE'))).outcome).toBe('ok');
+  });
+
+  it('Slack history unreadable (not joined, no channels:join): the ledger keeps a taken-over digest from posting twice', async () => {
+    const channel = 'C0NOJOIN';
+    h.fakeSlack.setChannel(channel, { member: false });
+    h.fakeSlack.removeScope('channels:join');
+    const actor: Actor = { ...slackAdmin(), channelId: channel }; // subscribed before the bot joined channels
+    h.clock.now = new Date('2026-12-01T10:00:00Z');
+    expect((await h.bot.runText('digest subscribe monday 09:00 UTC', actor)).outcome).toBe('ok');
+    const due = new Date('2026-12-07T09:05:00Z');
+    h.openrouter.sim.setNow(due);
+    for (const d of dates('2026-11-30', '2026-12-07'))
+      addActivity(h.openrouter.sim.state, day(d, DEMO_KEYS.production, A, 6));
+    const slackOnly = new Map<Platform, ChatAdapter>([['slack', h.slack]]);
+    const postsHere = () => h.fakeSlack.callsTo('chat.postMessage').filter((c) => c.body.channel === channel);
+    h.clock.now = due;
+    await expect(
+      runDueDigests({
+        services: h.services,
+        adapters: slackOnly,
+        at: due,
+        owner: 'crashy',
+        hooks: {
+          afterSend: () => {
+            throw new Error('killed');
+          },
+        },
+      }),
+    ).rejects.toThrow('aborted by a hook');
+    await h.slack.idle();
+    expect(postsHere()).toHaveLength(1); // chat:write.public: posting works without membership
+    // The chart upload needs membership too: refused, and the text still went out.
+    expect(
+      h.fakeSlack.calls.some((c) => c.method === 'files.completeUploadExternal' && c.body.channel_id === channel),
+    ).toBe(true);
+
+    h.clock.now = new Date(due.getTime() + 11 * 60_000);
+    const r = await runDueDigests({ services: h.services, adapters: slackOnly, at: due, owner: 'survivor' });
+    expect(r.results.map((x) => [x.channelId, x.outcome])).toEqual([[channel, 'deduplicated']]);
+    await h.slack.idle();
+    expect(postsHere()).toHaveLength(1);
+    const [row] = await h.db.db.select().from(digestDeliveries).where(sql`window_start = '2026-11-30'`);
+    expect(row).toMatchObject({ status: 'sent', claimedBy: 'survivor', messageId: null });
+    expect((await h.bot.runText('digest unsubscribe', actor)).outcome).toBe('ok');
+  });
+
+  it('Discord: a digest claim taken over after the enforce_nonce window finds the earlier post, no second post', async () => {
+    h.clock.now = new Date('2026-12-08T10:00:00Z');
+    const sub = await h.bot.runCommand(
+      'digest',
+      { action: 'subscribe', weekday: 'monday', time: '09:00', timezone: 'UTC' },
+      discordAdmin(),
+    );
+    expect(sub.outcome).toBe('ok');
+    const due = new Date('2026-12-14T09:05:00Z');
+    h.openrouter.sim.setNow(due);
+    for (const d of dates('2026-12-07', '2026-12-14'))
+      addActivity(h.openrouter.sim.state, day(d, DEMO_KEYS.production, A, 5));
+    const discordOnly = new Map<Platform, ChatAdapter>([['discord', h.discord]]);
+    const channelPosts = () =>
+      h.fakeDiscord.requests.filter(
+        (q) => q.method === 'POST' && q.path.endsWith(`/channels/${h.fakeDiscord.channelId}/messages`),
+      );
+    const before = channelPosts().length;
+    const created = () => [...h.fakeDiscord.messages.values()].filter((m) => m.channel_id === h.fakeDiscord.channelId);
+    const createdBefore = created().length;
+    h.clock.now = due;
+    await expect(
+      runDueDigests({
+        services: h.services,
+        adapters: discordOnly,
+        at: due,
+        owner: 'crashy',
+        hooks: {
+          afterSend: () => {
+            throw new Error('killed');
+          },
+        },
+      }),
+    ).rejects.toThrow('aborted by a hook');
+    expect(channelPosts()).toHaveLength(before + 1);
+    h.discordClock.ms += 11 * 60_000; // Discord forgets the nonce after its window (2 minutes here)
+    h.clock.now = new Date(due.getTime() + 11 * 60_000);
+    const r = await runDueDigests({ services: h.services, adapters: discordOnly, at: due, owner: 'survivor' });
+    expect(r.results.map((x) => x.outcome)).toEqual(['deduplicated']);
+    expect(created()).toHaveLength(createdBefore + 1);
+    const [row] = await h.db.db.select().from(digestDeliveries).where(sql`window_start = '2026-12-07'`);
+    expect(row).toMatchObject({ status: 'sent', claimedBy: 'survivor' });
+    expect(row?.messageId).toBeTruthy();
   });
 });

@@ -421,6 +421,28 @@ describe('discord adapter: posting, memory and the command line', () => {
     expect(String(body.embeds[0]?.description)).not.toContain('@everyone');
   });
 
+  it('enforce_nonce holds only within Discord’s window; later, a resend that may have posted looks at the channel first', async () => {
+    const { fake, adapter } = await startBot();
+    let clock = Date.now();
+    fake.options.now = () => clock;
+    const target = { workspaceId: fake.guildId, channelId: fake.channelId };
+    const digest = reply({ title: 'Weekly digest', summary: 'spent $12.00', tone: 'good', visibility: 'public' });
+    const channelMessages = () => [...fake.messages.values()].filter((m) => m.channel_id === fake.channelId);
+    const first = await adapter.post(target, digest, { dedupeKey: 'digest:7:2026-W10' });
+    const footer = JSON.stringify(channelMessages()[0]?.embeds ?? []);
+    expect(footer).toMatch(/ref [\w-]{10}/);
+    clock += 60_000; // within the window: Discord answers with the earlier message
+    expect((await adapter.post(target, digest, { dedupeKey: 'digest:7:2026-W10' })).messageId).toBe(first.messageId);
+    expect(channelMessages()).toHaveLength(1);
+    clock += 5 * 60_000; // past the window: the nonce alone would post again …
+    const taken = await adapter.post(target, digest, { dedupeKey: 'digest:7:2026-W10', mayHavePosted: true });
+    expect(taken).toEqual({ messageId: first.messageId, deduplicated: true }); // … the channel's recent messages say no
+    expect(channelMessages()).toHaveLength(1);
+    const fresh = await adapter.post(target, digest, { dedupeKey: 'digest:7:2026-W10' });
+    expect(fresh.messageId).not.toBe(first.messageId); // the fake forgets the nonce, as Discord does
+    expect(channelMessages()).toHaveLength(2);
+  });
+
   it('keeps caches flat: no messages and no other users are kept', async () => {
     const { fake, adapter } = await startBot();
     for (let n = 0; n < 200; n += 1) {

@@ -52,7 +52,8 @@ const request = defineCommand({
   async run({ args }) {
     return reply({
       title: `Request ${args.id}`,
-      summary: 'Pending: OpenRouter has not published this generation yet.',
+      summary:
+        'Pending: OpenRouter has not published this generation yet. Looking it up; the answer follows in a moment.',
       pending: true,
       followUp: async () => {
         await new Promise((r) => setTimeout(r, 200));
@@ -191,7 +192,7 @@ describe.each(['http', 'socket'] as const)('Slack adapter, real Bolt in %s mode'
     const { responseUrl } = await h.driver.command('balance', { userId: 'U0042', channelId: 'C0SHARE' });
     const [answer] = await waitForResponses(h.fake, responseUrl, 1);
     const before = h.fake.callsTo('chat.postMessage').length;
-    const actionUrl = h.fake.responseUrl();
+    const actionUrl = h.fake.actionResponseUrl(h.fake.visibleFrom(responseUrl)[0]?.id);
     const { status } = await h.driver.action(
       blockActionPayload({
         actionId: 'share',
@@ -210,22 +211,34 @@ describe.each(['http', 'socket'] as const)('Slack adapter, real Bolt in %s mode'
     expect(rendered(post)).not.toContain('"action_id":"share"');
     const cleanup = await waitForResponses(h.fake, actionUrl, 1);
     expect(cleanup[0]?.body.delete_original).toBe(true);
+    expect(h.fake.visibleFrom(responseUrl)).toHaveLength(0);
   });
 
   it('Refresh re-runs the command and replaces the ephemeral answer', async () => {
-    const actionUrl = h.fake.responseUrl();
+    const { responseUrl } = await h.driver.command('balance');
+    await waitForResponses(h.fake, responseUrl, 1);
+    const actionUrl = h.fake.actionResponseUrl(h.fake.visibleFrom(responseUrl)[0]?.id);
     await h.driver.action(blockActionPayload({ actionId: 'refresh', value: 'balance', responseUrl: actionUrl }));
     const [answer] = await waitForResponses(h.fake, actionUrl, 1);
     expect(answer?.body.replace_original).toBe(true);
-    expect(rendered(answer)).toContain(h.balance);
+    const visible = h.fake.visibleFrom(responseUrl);
+    expect(visible).toHaveLength(1);
+    expect(JSON.stringify(visible[0])).toContain(h.balance);
   });
 
-  it('replaces a pending /credits lookup in place when the answer arrives', async () => {
+  it('a pending /credits lookup says the answer follows, then shows it; nothing stale claims it will update', async () => {
+    // A slash command's response_url cannot replace its own message: the answer is a new message.
     const { responseUrl } = await h.driver.command(`request ${GEN_A}`);
-    const [pending, final] = await waitForResponses(h.fake, responseUrl, 2);
-    expect(rendered(pending)).toContain('Pending');
-    expect(final?.body.replace_original).toBe(true);
-    expect(rendered(final)).toContain('$0.001502');
+    await h.fake.waitFor(
+      'response',
+      () => h.fake.visibleFrom(responseUrl).some((m) => JSON.stringify(m).includes('$0.001502')),
+      8000,
+    );
+    const visible = h.fake.visibleFrom(responseUrl).map((m) => JSON.stringify([m.text, m.blocks]));
+    expect(visible[0]).toContain('Pending');
+    expect(visible[0]).toMatch(/follows/);
+    expect(visible.at(-1)).toContain('$0.001502');
+    for (const text of visible) expect(text).not.toMatch(/will update|update(s)? (itself|in place|when)/i);
   });
 
   it('answers a pasted id with a threaded reply, pending first, then chat.update in place', async () => {
@@ -355,6 +368,22 @@ describe.each(['http', 'socket'] as const)('Slack adapter, real Bolt in %s mode'
     expect(again).toEqual({ messageId: first.messageId, deduplicated: true });
     expect(h.fake.callsTo('chat.postMessage').filter((c) => c.body.channel === 'C0DIGEST')).toHaveLength(1);
   });
+  it('joins a public channel it never joined when the history check answers not_in_channel, then finds its post', async () => {
+    h.fake.setChannel('C0NEVER', { member: false });
+    const digest = reply({ title: 'Weekly digest', visibility: 'public' });
+    const first = await h.adapter.post({ channelId: 'C0NEVER' }, digest, { dedupeKey: 'digest:9:2026-W48' });
+    expect(
+      h.fake.calls.filter((c) => c.method === 'conversations.history' && c.body.channel === 'C0NEVER'),
+    ).toHaveLength(2);
+    expect(h.fake.callsTo('conversations.join').map((c) => c.body.channel)).toContain('C0NEVER');
+    const again = await h.adapter.post({ channelId: 'C0NEVER' }, digest, {
+      dedupeKey: 'digest:9:2026-W48',
+      mayHavePosted: true,
+    });
+    expect(again).toEqual({ messageId: first.messageId, deduplicated: true });
+    expect(h.fake.callsTo('chat.postMessage').filter((c) => c.body.channel === 'C0NEVER')).toHaveLength(1);
+  });
+
   it('no message sent to Slack in this suite carries a configured secret (credentials aside)', () => {
     // The Web API client may send its own token as a `token` form field: that is the credential, not content.
     const bodies = JSON.stringify(

@@ -38,6 +38,16 @@ interface Connection {
 export interface FakeDiscordOptions {
   /** Close with 4014 when IDENTIFY asks for the Message Content intent (the portal toggle is off). */
   refuseMessageContent?: boolean;
+  /**
+   * How long `enforce_nonce` remembers a nonce (default 2 minutes). Discord: "If true and nonce is
+   * present, it will be checked for uniqueness in the past few minutes. If another message was created
+   * by the same author with the same nonce, that message will be returned and no new message will be
+   * created." (https://discord.com/developers/docs/resources/message#create-message); a retry after a
+   * longer gap posts again.
+   */
+  nonceWindowMs?: number;
+  /** The fake's clock (message timestamps, the nonce window); real time by default. */
+  now?: () => number;
 }
 
 type Json = Record<string, unknown>;
@@ -392,7 +402,7 @@ export class FakeDiscord {
       embeds: [],
       components: [],
       flags: 0,
-      timestamp: new Date().toISOString(),
+      timestamp: new Date(this.clock()).toISOString(),
       edited_timestamp: null,
       author: {
         id: author.id,
@@ -448,6 +458,38 @@ export class FakeDiscord {
     for (const w of matched) w.resolve(r);
   }
 
+  /** When each message was created, by the fake's clock. */
+  private readonly createdAt = new Map<string, number>();
+
+  private clock(): number {
+    return this.options.now?.() ?? Date.now();
+  }
+
+  /** `POST /channels/{id}/messages`, with `enforce_nonce` de-duplicating only within the window. */
+  private createMessage(body: Json, channelId: string): Json {
+    if (body.enforce_nonce === true && body.nonce !== undefined) {
+      const since = this.clock() - (this.options.nonceWindowMs ?? 120_000);
+      for (const [id, message] of this.messages) {
+        if (message.channel_id !== channelId || message.nonce !== body.nonce) continue;
+        if ((this.createdAt.get(id) ?? 0) >= since) return message;
+      }
+    }
+    return this.messageFrom(body, channelId);
+  }
+
+  /**
+   * `GET /channels/{id}/messages?limit=`: newest first. The nonce is left out: it is only echoed on
+   * create and in MESSAGE_CREATE, not something to find a message by later (the docs call it "used for
+   * validating a message was sent"), so the bot must not rely on it here.
+   */
+  private recentMessages(channelId: string, limit: number): Json[] {
+    return [...this.messages.values()]
+      .filter((m) => m.channel_id === channelId && (Number(m.flags ?? 0) & 64) === 0) // ephemeral ones are nobody's history
+      .sort((a, b) => (this.createdAt.get(String(b.id)) ?? 0) - (this.createdAt.get(String(a.id)) ?? 0))
+      .slice(0, Math.min(Math.max(limit, 1), 100))
+      .map(({ nonce: _nonce, ...rest }) => rest);
+  }
+
   private messageFrom(body: Json, channelId: string, extra: Json = {}): Json {
     const message: Json = {
       id: snowflake(),
@@ -464,7 +506,7 @@ export class FakeDiscord {
       embeds: body.embeds ?? [],
       components: body.components ?? [],
       flags: body.flags ?? 0,
-      timestamp: new Date().toISOString(),
+      timestamp: new Date(this.clock()).toISOString(),
       edited_timestamp: null,
       author: { ...this.botUser, discriminator: '0', global_name: null, avatar: null, bot: true },
       ...(body.message_reference ? { message_reference: body.message_reference } : {}),
@@ -472,6 +514,7 @@ export class FakeDiscord {
       ...extra,
     };
     this.messages.set(String(message.id), message);
+    this.createdAt.set(String(message.id), this.clock());
     return message;
   }
 
@@ -497,7 +540,7 @@ export class FakeDiscord {
     const rel = path.replace(/^\/api\/v10\//, '');
     for (const [verb, pattern, handler] of this.routes) {
       const match = pattern.exec(rel);
-      if (verb === method && match) return handler(res, match.slice(1), b);
+      if (verb === method && match) return handler(res, match.slice(1), b, url.searchParams);
     }
     return this.json(res, 404, { message: `Unknown route ${method} ${rel}`, code: 0 });
   }
@@ -518,7 +561,11 @@ export class FakeDiscord {
     return updated;
   }
 
-  private readonly routes: [string, RegExp, (res: ServerResponse, g: (string | undefined)[], body: Json) => void][] = [
+  private readonly routes: [
+    string,
+    RegExp,
+    (res: ServerResponse, g: (string | undefined)[], body: Json, query: URLSearchParams) => void,
+  ][] = [
     [
       'GET',
       /^gateway\/bot$/,
@@ -588,7 +635,13 @@ export class FakeDiscord {
     [
       'POST',
       /^channels\/(\d+)\/messages$/,
-      (res, [channel = this.channelId], body) => this.json(res, 200, this.messageFrom(body, channel)),
+      (res, [channel = this.channelId], body) => this.json(res, 200, this.createMessage(body, channel)),
+    ],
+    [
+      'GET',
+      /^channels\/(\d+)\/messages$/,
+      (res, [channel = this.channelId], _body, query) =>
+        this.json(res, 200, this.recentMessages(channel, Number(query.get('limit') ?? 50))),
     ],
     [
       'PATCH',

@@ -4,6 +4,19 @@
  * port. It records every request. A driver sends slash commands, events and button presses either
  * signed to the bot's `POST /slack/events` (HTTP mode) or as Socket Mode envelopes, and waits for
  * the ack. See shared/reference/slack-discord-offline.md §1-5, §13-14 for why each detail is so.
+ *
+ * What users see is modelled too (`ephemerals`, `messages`), with the real rules for follow-ups and
+ * channel membership (reference, "Added: what the platforms really do"):
+ * - a slash command's `response_url` always adds a new message; `replace_original` /
+ *   `delete_original` are ignored there (slackapi/bolt-js#2287, slackapi/bolt-python#1268). They only
+ *   act on an interaction's (button press) `response_url`, on the message that holds the button
+ *   (https://api.slack.com/interactivity/handling#message_responses).
+ * - a public channel the bot never joined (`setChannel(id, { member: false })`) takes
+ *   `chat.postMessage` (scope chat:write.public) but answers `conversations.history` and
+ *   `files.completeUploadExternal` with `not_in_channel` until `conversations.join` (scope
+ *   channels:join; https://api.slack.com/methods/conversations.join). A private channel needs an
+ *   invitation: join answers `method_not_supported_for_channel_type`, posting `not_in_channel`.
+ *   Channels never declared are ones the bot was invited to (the test workspace's set-up).
  */
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -33,6 +46,24 @@ export interface FakeUserInfo {
   is_owner?: boolean;
   is_primary_owner?: boolean;
   name?: string;
+}
+
+export interface FakeChannel {
+  /** A private channel: only an invitation makes the bot a member. */
+  isPrivate?: boolean;
+  /** Whether the bot is a member (joined or invited). */
+  member: boolean;
+}
+
+/** An ephemeral message as the user sees it (from a response_url). */
+export interface EphemeralMessage {
+  /** A fake id, for `actionResponseUrl(id)` (the message that holds a pressed button). */
+  id: string;
+  /** The path of the response_url that posted it. */
+  via: string;
+  text: string;
+  blocks: unknown;
+  deleted: boolean;
 }
 
 interface PostedMessage {
@@ -91,6 +122,16 @@ export interface FakeSlack {
   readonly calls: RecordedCall[];
   /** Messages posted with chat.postMessage (updated in place by chat.update). */
   readonly messages: PostedMessage[];
+  /** Ephemeral messages as the user sees them now (replaced or deleted in place by interactions). */
+  readonly ephemerals: EphemeralMessage[];
+  /** The visible (not deleted) ephemeral messages a response_url's command led to, oldest first. */
+  visibleFrom(responseUrl: string): EphemeralMessage[];
+  /** Declares a channel and the bot's membership (undeclared channels: the bot is a member). */
+  setChannel(id: string, channel: FakeChannel): void;
+  /** Whether the bot is a member of a channel now. */
+  isMember(id: string): boolean;
+  /** The app was installed without this scope: methods needing it answer `missing_scope`. */
+  removeScope(scope: 'channels:join'): void;
   /** Calls to one method (or `response`). */
   callsTo(method: string): RecordedCall[];
   /** Waits until `predicate` holds over the calls to `method`; returns them. */
@@ -101,8 +142,13 @@ export interface FakeSlack {
   rateLimit(method: string, seconds: number, count?: number): void;
   /** The next `count` calls to `method` get this HTTP status (e.g. 503). */
   fail(method: string, status: number, count?: number): void;
-  /** A fresh response_url on this fake. */
+  /** A fresh slash command response_url on this fake (every post adds a new message). */
   responseUrl(): string;
+  /**
+   * A fresh interaction (button press) response_url for the ephemeral message `messageId` that holds
+   * the button: `replace_original` / `delete_original` act on that message.
+   */
+  actionResponseUrl(messageId?: string): string;
   /** Socket Mode: resolves once a client is connected and has been sent `hello`. */
   socketConnected(timeoutMs?: number): Promise<void>;
   /** Socket Mode: sends an envelope and resolves with the app's ack (`{envelope_id, payload}`). */
@@ -113,6 +159,14 @@ export interface FakeSlack {
 export async function startFakeSlack(): Promise<FakeSlack> {
   const calls: RecordedCall[] = [];
   const messages: PostedMessage[] = [];
+  const ephemerals: EphemeralMessage[] = [];
+  const channels = new Map<string, FakeChannel>();
+  /** Interaction response_url path → the ephemeral message holding the button (if known). */
+  const actionTargets = new Map<string, string | undefined>();
+  /** Interaction response_url path → the command response_url path its button message came from. */
+  const origins = new Map<string, string>();
+  let ephemeralCounter = 0;
+  const missingScopes = new Set<string>();
   const users = new Map<string, FakeUserInfo>();
   const limits = new Map<string, { seconds: number; count: number }>();
   const failures = new Map<string, { status: number; count: number }>();
@@ -136,6 +190,9 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     res.end(text);
   }
 
+  const isMember = (id: string) => channels.get(id)?.member ?? true;
+  const notIn = { ok: false, error: 'not_in_channel' };
+
   function api(method: string, body: Json): Json {
     switch (method) {
       case 'auth.test':
@@ -153,7 +210,9 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       case 'chat.postMessage': {
         const channel = String(body.channel ?? '');
         if (!channel) return { ok: false, error: 'channel_not_found' };
-        if (channel.startsWith('CNOTIN')) return { ok: false, error: 'not_in_channel' };
+        if (channel.startsWith('CNOTIN')) return notIn;
+        // chat:write.public: a public channel takes posts without membership; a private one does not.
+        if (channels.get(channel)?.isPrivate && !isMember(channel)) return notIn;
         const ts = nextTs();
         messages.push({
           channel,
@@ -190,7 +249,23 @@ export async function startFakeSlack(): Promise<FakeSlack> {
           },
         };
       }
+      case 'conversations.join': {
+        if (missingScopes.has('channels:join')) return { ok: false, error: 'missing_scope', needed: 'channels:join' };
+        const id = String(body.channel ?? '');
+        const known = channels.get(id);
+        if (known?.isPrivate) return { ok: false, error: 'method_not_supported_for_channel_type' };
+        const already = isMember(id);
+        channels.set(id, { ...known, member: true });
+        return {
+          ok: true,
+          channel: { id, name: 'general', is_channel: true, is_private: false, is_member: true },
+          ...(already
+            ? { warning: 'already_in_channel', response_metadata: { warnings: ['already_in_channel'] } }
+            : {}),
+        };
+      }
       case 'conversations.history': {
+        if (!isMember(String(body.channel ?? ''))) return notIn;
         const inChannel = messages.filter((m) => m.channel === body.channel).reverse();
         return {
           ok: true,
@@ -207,10 +282,40 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       case 'files.getUploadURLExternal':
         return { ok: true, upload_url: `${url}/upload/F0001`, file_id: 'F0001' };
       case 'files.completeUploadExternal':
+        if (typeof body.channel_id === 'string' && !isMember(body.channel_id)) return notIn;
         return { ok: true, files: [{ id: 'F0001', title: 'chart.png' }] };
       default:
         return { ok: false, error: 'unknown_method' };
     }
+  }
+
+  /** What a POST to a response_url does to what the user sees. */
+  function respondAt(path: string, body: Json): void {
+    const isAction = actionTargets.has(path);
+    const target = isAction ? ephemerals.find((m) => m.id === actionTargets.get(path)) : undefined;
+    if (isAction && target && body.delete_original === true) {
+      target.deleted = true;
+      return;
+    }
+    if (isAction && target && body.replace_original === true) {
+      target.text = String(body.text ?? '');
+      target.blocks = body.blocks;
+      return;
+    }
+    // A command's response_url: replace_original / delete_original do nothing; text adds a message.
+    if (body.text === undefined && body.blocks === undefined) return;
+    if (body.response_type === 'in_channel') {
+      messages.push({ channel: 'response', ts: nextTs(), text: String(body.text ?? ''), blocks: body.blocks });
+      return;
+    }
+    ephemeralCounter += 1;
+    ephemerals.push({
+      id: `E${ephemeralCounter}`,
+      via: origins.get(path) ?? path,
+      text: String(body.text ?? ''),
+      blocks: body.blocks,
+      deleted: false,
+    });
   }
 
   const server: Server = createServer((req, res) => {
@@ -242,6 +347,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       }
       if (path.startsWith('/response/')) {
         record('response', 200);
+        respondAt(path, body);
         send(res, 200, { ok: true });
         return;
       }
@@ -295,6 +401,14 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     apiUrl: `${url}/api/`,
     calls,
     messages,
+    ephemerals,
+    visibleFrom(responseUrl) {
+      const path = new URL(responseUrl).pathname;
+      return ephemerals.filter((m) => m.via === path && !m.deleted);
+    },
+    setChannel: (id, channel) => channels.set(id, channel),
+    isMember,
+    removeScope: (scope) => missingScopes.add(scope),
     callsTo: (method) => calls.filter((c) => c.method === method),
     async waitFor(method, predicate = (c) => c.length > 0, timeoutMs = 5000) {
       const deadline = Date.now() + timeoutMs;
@@ -315,6 +429,14 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     responseUrl() {
       responseCounter += 1;
       return `${url}/response/r${responseCounter}`;
+    },
+    actionResponseUrl(messageId) {
+      responseCounter += 1;
+      const path = `/response/a${responseCounter}`;
+      actionTargets.set(path, messageId);
+      const holder = ephemerals.find((m) => m.id === messageId);
+      if (holder) origins.set(path, holder.via);
+      return `${url}${path}`;
     },
     socketConnected(timeoutMs = 5000) {
       if (helloSent && sockets.size > 0) return Promise.resolve();

@@ -7,7 +7,7 @@
  * @module
  */
 import { createHash } from 'node:crypto';
-import { type Client, Events, Status } from 'discord.js';
+import { type Client, Events, type SendableChannels, Status } from 'discord.js';
 import type { Bot } from '../../commands/dispatch.js';
 import type { Config } from '../../config.js';
 import type { ChatAdapter, PostResult } from '../../core/chat-adapter.js';
@@ -45,8 +45,43 @@ function nonceFor(key: string): string {
   return createHash('sha256').update(key).digest('base64url').slice(0, 25);
 }
 
+/**
+ * A short reference to a dedupe key, shown in the embed footer (`ref …`). `enforce_nonce` only
+ * de-duplicates "in the past few minutes" (https://discord.com/developers/docs/resources/message#create-message),
+ * and fetched messages do not carry the nonce: this marker is how a post taken over later is found.
+ */
+function markerFor(key: string): string {
+  return `ref ${nonceFor(key).slice(0, 10)}`;
+}
+
 export function createDiscordAdapter(config: Config, deps: DiscordAdapterDeps): DiscordAdapter {
   const log = deps.log;
+
+  /** The bot's earlier message for `key` among the channel's recent ones (needs Read Message History). */
+  async function earlierPost(
+    channel: SendableChannels,
+    key: string,
+    botId: string,
+  ): Promise<string | undefined | 'unreadable'> {
+    if (!('messages' in channel)) return 'unreadable';
+    try {
+      const recent = await channel.messages.fetch({ limit: 50 });
+      const marker = markerFor(key);
+      const nonce = nonceFor(key);
+      const mine = recent.find(
+        (m) =>
+          m.author.id === botId &&
+          (m.nonce === nonce || m.embeds.some((e) => e.footer?.text.includes(marker) === true)),
+      );
+      return mine?.id;
+    } catch (error) {
+      log.warn(
+        { err: error, channel: channel.id },
+        'cannot read the Discord channel history; the delivery ledger decides',
+      );
+      return 'unreadable';
+    }
+  }
   let client: Client | undefined;
   let messageContent = true;
   let stopped = false;
@@ -148,7 +183,22 @@ export function createDiscordAdapter(config: Config, deps: DiscordAdapterDeps): 
         throw new Error(`Discord channel ${target.channelId} is not a text channel the bot can post in`);
       }
       const started = Date.now();
-      const message = toCreate(renderReply({ ...reply, visibility: 'public' }, { refresh: true }));
+      const key = opts?.dedupeKey;
+      if (key && opts?.mayHavePosted) {
+        const found = await earlierPost(channel, key, c.user.id);
+        if (found === 'unreadable') {
+          log.warn(
+            { channel: target.channelId, key },
+            'not posting again: an earlier attempt may have posted this and the channel history cannot be read',
+          );
+          return { messageId: '', deduplicated: true, unconfirmed: true };
+        }
+        if (found) return { messageId: found, deduplicated: true };
+      }
+      const footer = key ? [reply.footer, markerFor(key)].filter(Boolean).join(' · ') : reply.footer;
+      const message = toCreate(
+        renderReply({ ...reply, visibility: 'public', ...(footer ? { footer } : {}) }, { refresh: true }),
+      );
       const sent = await channel.send({
         ...message,
         ...(opts?.dedupeKey ? { nonce: nonceFor(opts.dedupeKey), enforceNonce: true } : {}),

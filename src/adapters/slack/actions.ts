@@ -74,7 +74,8 @@ export function registerActions(app: App, { bot, log, events, actors, responder 
     const result = await bot.runText(text, actors.actionActor(body));
     const isEphemeral = (body.container as { is_ephemeral?: boolean } | undefined)?.is_ephemeral !== false;
     if (isEphemeral) {
-      await responder.answerEphemeral(result, text, respond);
+      // An interaction's response_url replaces the message that holds the button.
+      await responder.answerEphemeral(result, text, respond, { canReplace: true });
       return;
     }
     const final = await responder.finish(result.reply);

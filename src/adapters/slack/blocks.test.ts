@@ -109,6 +109,14 @@ describe('renderReply', () => {
     );
     expect(pending.blocks.some((b) => b.type === 'actions')).toBe(false);
     expect(JSON.stringify(pending.blocks)).toContain('Still waiting');
+    expect(JSON.stringify(pending.blocks)).toContain('this message updates itself');
+  });
+
+  it('never promises an update in place where the answer can only follow as a new message', () => {
+    const pending = renderReply(reply({ title: 'x', pending: true }), { pendingFollowUp: 'new-message' });
+    const text = JSON.stringify(pending.blocks);
+    expect(text).toContain('the answer follows as a new message');
+    expect(text).not.toMatch(/updates itself|will update/);
   });
 
   it('drops buttons whose value Slack would refuse', () => {

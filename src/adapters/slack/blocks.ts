@@ -42,6 +42,12 @@ export interface RenderOptions {
   buttonFilter?: (button: ReplyButton) => boolean;
   /** The value Slack sends back when a button is pressed (default: `button.value`); `undefined` drops it. */
   buttonValue?: (button: ReplyButton) => string | undefined;
+  /**
+   * While pending: whether this message will really be replaced by the answer (`chat.update`, an
+   * interaction's response_url) or the answer comes as a new message (a slash command's response_url
+   * cannot replace its own message; slackapi/bolt-js#2287). Default: replaced in place.
+   */
+  pendingFollowUp?: 'in-place' | 'new-message';
 }
 
 const TONE_PREFIX: Record<Reply['tone'], string> = {
@@ -204,7 +210,15 @@ export function renderReply(reply: Reply, opts: RenderOptions = {}): SlackMessag
   if (reply.links?.length) body.push(section(reply.links.map(linkText).join('  ·  ')));
 
   const context: MrkdwnElement[] = [];
-  if (reply.pending) context.push(mrkdwn('⏳ Still waiting for the final figures; this message updates itself.'));
+  if (reply.pending) {
+    context.push(
+      mrkdwn(
+        opts.pendingFollowUp === 'new-message'
+          ? '⏳ Still waiting for the final figures; the answer follows as a new message.'
+          : '⏳ Still waiting for the final figures; this message updates itself.',
+      ),
+    );
+  }
   if (reply.image) context.push(mrkdwn(`📈 ${escapeText(reply.image.altText)}`));
   if (reply.footer) context.push(mrkdwn(escapeText(reply.footer)));
   if (reply.asOf) context.push(mrkdwn(asOfText(reply.asOf)));

@@ -41,6 +41,7 @@ export function registerCommand(app: App, { bot, events, seenCommands, actors, r
       await respond({ response_type: 'in_channel', ...responder.renderPublic(result.reply) });
       return;
     }
-    await responder.answerEphemeral(result, (command.text ?? '').trim(), respond);
+    // A slash command's response_url only adds messages; it cannot replace its own (bolt-js#2287).
+    await responder.answerEphemeral(result, (command.text ?? '').trim(), respond, { canReplace: false });
   });
 }

@@ -23,7 +23,17 @@ export interface SlackResponder {
   updateMessage(channel: string, ts: string, msg: SlackMessage): Promise<void>;
   /** The final answer of a pending reply (a short apology if the lookup failed). */
   finish(r: Reply): Promise<Reply>;
-  answerEphemeral(result: CommandResult, commandText: string, respond: RespondFn): Promise<void>;
+  /**
+   * An ephemeral answer through `response_url`. A slash command's response_url only adds messages
+   * (`canReplace: false`): a pending answer says the answer follows, and the answer comes as a new
+   * message. An interaction's response_url (`canReplace: true`) replaces the message with the button.
+   */
+  answerEphemeral(
+    result: CommandResult,
+    commandText: string,
+    respond: RespondFn,
+    opts: { canReplace: boolean },
+  ): Promise<void>;
   answerInThread(result: CommandResult, channel: string, threadTs: string | undefined): Promise<void>;
   /** An answer kept by `answerEphemeral` for its Share button, while the response_url lives. */
   sharedAnswer(id: string): Reply | undefined;
@@ -51,7 +61,11 @@ export function createResponder({ client, outbox, log, now, track }: ResponderDe
   }
 
   /** An ephemeral command answer: share + refresh buttons as the reply asks, share added when it is final. */
-  function renderEphemeral(result: Pick<CommandResult, 'reply' | 'outcome'>, commandText: string): SlackMessage {
+  function renderEphemeral(
+    result: Pick<CommandResult, 'reply' | 'outcome'>,
+    commandText: string,
+    canReplace: boolean,
+  ): SlackMessage {
     const r = result.reply;
     const buttons: ReplyButton[] = [...(r.buttons ?? [])];
     if (result.outcome === 'ok' && !r.pending && !buttons.some((b) => b.action === 'share')) {
@@ -61,6 +75,7 @@ export function createResponder({ client, outbox, log, now, track }: ResponderDe
     return renderReply(
       { ...r, buttons },
       {
+        pendingFollowUp: canReplace ? 'in-place' : 'new-message',
         buttonValue: (b) => {
           if (b.action !== 'share') return b.value;
           if (!shareId) return undefined;
@@ -118,18 +133,28 @@ export function createResponder({ client, outbox, log, now, track }: ResponderDe
     });
   }
 
-  /** Answers through `response_url`: the result now, then (if pending) the final answer in place. */
-  async function answerEphemeral(result: CommandResult, commandText: string, respond: RespondFn): Promise<void> {
-    await respond({ response_type: 'ephemeral', replace_original: true, ...renderEphemeral(result, commandText) });
+  /** Answers through `response_url`: the result now, then (if pending) the final answer. */
+  async function answerEphemeral(
+    result: CommandResult,
+    commandText: string,
+    respond: RespondFn,
+    { canReplace }: { canReplace: boolean },
+  ): Promise<void> {
+    await respond({
+      response_type: 'ephemeral',
+      ...(canReplace ? { replace_original: true } : {}),
+      ...renderEphemeral(result, commandText, canReplace),
+    });
     const r = result.reply;
     if (r.pending && r.followUp) {
       track(
         (async () => {
           const final = await finish(r);
+          const outcome = failedReplies.has(final) ? 'error' : 'ok';
           await respond({
             response_type: 'ephemeral',
-            replace_original: true,
-            ...renderEphemeral({ reply: final, outcome: failedReplies.has(final) ? 'error' : 'ok' }, commandText),
+            ...(canReplace ? { replace_original: true } : {}),
+            ...renderEphemeral({ reply: final, outcome }, commandText, canReplace),
           });
         })(),
       );

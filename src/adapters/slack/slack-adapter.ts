@@ -89,7 +89,7 @@ export function createSlackAdapter(config: Config, deps: SlackAdapterDeps): Slac
   let stopped = false;
   let botUserId: string | undefined;
 
-  const actors = createActors(client, now, tuning.adminCacheMs);
+  const actors = createActors(client, now, tuning.adminCacheMs, log);
   const responder = createResponder({ client, outbox, log, now, track });
   const post = createDeliver(client, responder, log);
   const teamAllowed = (teamId: string | undefined): boolean => {

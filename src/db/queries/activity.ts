@@ -103,9 +103,14 @@ export async function upsertActivity(
 export async function spendByDay(
   db: Db,
   params: DateRange & { keyHash?: string },
-): Promise<{ date: string; usd: number; requests: number }[]> {
+): Promise<{ date: string; usd: number; requests: number; byokUsd: number }[]> {
   return db
-    .select({ date: activityDays.date, usd: sumOf(activityDays.usage), requests: sumOf(activityDays.requests) })
+    .select({
+      date: activityDays.date,
+      usd: sumOf(activityDays.usage),
+      requests: sumOf(activityDays.requests),
+      byokUsd: sumOf(activityDays.byokUsage),
+    })
     .from(activityDays)
     .where(and(scope(params.keyHash), inRange(params)))
     .groupBy(activityDays.date)

@@ -75,12 +75,20 @@ export async function markSkipped(db: Db, id: number, reason: string): Promise<v
     .where(eq(digestDeliveries.id, id));
 }
 
-/** Posting failed; another claim may retry from `retryAt`. */
-export async function markFailed(db: Db, id: number, error: string, retryAt: Date): Promise<void> {
+/**
+ * Posting failed (or was deferred); another claim may retry from `retryAt`. `posted`: the chat post
+ * did go out (a later step failed), so the ledger keeps saying it may have been posted.
+ */
+export async function markFailed(db: Db, id: number, error: string, retryAt: Date, posted = false): Promise<void> {
   await db
     .update(digestDeliveries)
-    .set({ status: 'failed', error, leaseUntil: retryAt })
+    .set({ status: 'failed', error, leaseUntil: retryAt, ...(posted ? {} : { postStartedAt: null }) })
     .where(eq(digestDeliveries.id, id));
+}
+
+/** Recorded just before the chat post: if the process dies now, whoever takes over knows it may have posted. */
+export async function markPostStarted(db: Db, id: number, at: Date): Promise<void> {
+  await db.update(digestDeliveries).set({ postStartedAt: at }).where(eq(digestDeliveries.id, id));
 }
 
 /** The subscription's newest delivery (by window), or null. */

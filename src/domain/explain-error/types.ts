@@ -42,6 +42,11 @@ export interface LiveAccount {
   isFreeTier?: boolean | null;
   /** The bot's own inference key was rejected with 401 when the live state was read. */
   keyRejected?: boolean;
+  /**
+   * The key the error names (its hash in the metadata, or a pasted key): its name when the account's
+   * key list has it (then the key* fields above are that key's), `found: false` when it does not.
+   */
+  failingKey?: { name: string; found: true } | { found: false };
   fetchedAt?: Date;
 }
 
@@ -77,6 +82,7 @@ export const ERROR_SIGNALS = [
   'free-models-per-minute', // 429 20/min on :free models
   'rate-limit', // any rate-limit wording or error_type rate_limit_exceeded
   'management-only', // 403 "Only management keys can perform this operation"
+  'foreign-generation', // 403 on /generation: "You don't have access to this generation (belongs to another user)"
   'moderation', // 403 input flagged
   'guardrail', // 403 guardrail block
   'region', // 403 region restriction

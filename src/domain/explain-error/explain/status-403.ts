@@ -10,6 +10,19 @@ import { has } from './has-signal.js';
 
 export function explain403(p: ParsedError, out: Explanation, live?: LiveAccount): void {
   const fixes: string[] = [];
+  if (has(p, 'foreign-generation')) {
+    out.meaning =
+      'This generation id belongs to another OpenRouter account: ids are only visible to the account that made them. The key is fine, and nothing is wrong with credits.';
+    out.causes = [
+      'The request was made with a key of another account (another team, a personal account, a customer’s BYOK set-up), or the id was copied from someone else’s logs.',
+    ];
+    fixes.push(
+      'Look the id up with a key of the account that made the request, or ask its owner.',
+      'Check which OpenRouter account your application’s key belongs to at https://openrouter.ai/settings/keys.',
+    );
+    out.fixes = fixes;
+    return;
+  }
   if (has(p, 'management-only')) {
     out.meaning =
       'This endpoint needs a management key (formerly "provisioning key"), and the request used an ordinary inference key. Nothing is wrong with credits.';

@@ -28,18 +28,25 @@ export function describeLive402(out: Explanation, live: LiveAccount, judged: Liv
   } else {
     lines.push('Account balance: unknown (reading it needs the management key).');
   }
-  if (live.keyLimit === null) {
-    lines.push('The bot’s key has no spending limit.');
+  const failing = live.failingKey;
+  // The key the error names, when it does (metadata or a pasted key); else the bot's own key.
+  const who = failing?.found ? `The key that failed (${failing.name})` : 'The bot’s key';
+  if (failing && !failing.found) {
+    lines.push(
+      'The key named in the error is not among this account’s keys (another account’s, or deleted), so its limit is unknown; the bot’s own key says nothing about it.',
+    );
+  } else if (live.keyLimit === null) {
+    lines.push(`${who} has no spending limit.`);
   } else if (isNum(live.keyLimitRemaining)) {
     lines.push(
-      `The bot’s key: ${formatUsd(live.keyLimitRemaining)} left${isNum(live.keyLimit) ? ` of its ${formatUsd(live.keyLimit)}` : ''} limit${live.keyLimitReset ? ` (resets ${live.keyLimitReset})` : ' (never resets)'}${live.keyLimitRemaining < LOW_USD ? ' — exhausted.' : '.'}`,
+      `${who}: ${formatUsd(live.keyLimitRemaining)} left${isNum(live.keyLimit) ? ` of its ${formatUsd(live.keyLimit)}` : ''} limit${live.keyLimitReset ? ` (resets ${live.keyLimitReset})` : ' (never resets)'}${live.keyLimitRemaining < LOW_USD ? ' — exhausted.' : '.'}`,
     );
   } else if (live.keyRejected) {
     lines.push('The bot’s key is rejected (401), so its limit is unknown.');
   } else {
-    lines.push('The bot’s key limit: unknown.');
+    lines.push(`${who} limit: unknown.`);
   }
-  const sameKeyNote = ' (This is the bot’s own key; the failing request may have used another one.)';
+  const sameKeyNote = failing ? '' : ' (This is the bot’s own key; the failing request may have used another one.)';
   switch (verdict) {
     case 'both':
       lines.push('Verdict: both ran out — the account balance and the key limit.');

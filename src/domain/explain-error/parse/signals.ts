@@ -34,6 +34,11 @@ export const SIGNAL_RULES: readonly SignalRule[] = [
     signal: 'management-only',
     re: /only (?:management|provisioning) keys?|management key required|provisioning key required/i,
   },
+  {
+    // shared/reference/openrouter-api.md §4: "403 You don't have access to this generation (belongs to another user)"
+    signal: 'foreign-generation',
+    re: /belongs to another user|(?:don'?t|do not) have access to this generation/i,
+  },
   { signal: 'moderation', re: /\bflagged\b|moderation/i },
   { signal: 'guardrail', re: /guardrail/i },
   { signal: 'region', re: /region[ _-]?restricted|not available in your region|unsupported region/i },
@@ -59,6 +64,7 @@ export const SIGNAL_RULES: readonly SignalRule[] = [
 /** Statuses implied by known texts when the input gives none (first match wins). */
 export const SIGNAL_STATUS: readonly [string, number][] = [
   ['management-only', 403],
+  ['foreign-generation', 403],
   ['user-not-found', 401],
   ['no-auth', 401],
   ['can-only-afford', 402],

@@ -1,0 +1,1 @@
+ALTER TABLE "digest_deliveries" ADD COLUMN "post_started_at" timestamp with time zone;
