@@ -161,7 +161,11 @@ describe('runaway keys and key budgets through Slack and Discord', () => {
     expect(text).toContain('$36.00/h');
     expect(text).toContain('2026-11-24 15:10');
     expect(text).toContain('$60.00 weekly');
-    expect(JSON.stringify(slackPosts()[0]?.body.blocks)).toContain('"action_id":"alert-snooze"');
+    // The runaway message carries the key actions (keys/buttons.ts), valued with the key's hash.
+    const blocks = JSON.stringify(slackPosts()[0]?.body.blocks);
+    for (const action of ['key-disable', 'key-limit', 'key-snooze'])
+      expect(blocks).toContain(`"action_id":"${action}"`);
+    expect(blocks).toContain(hashOf('staging').hash);
     expect(discordPosts()).toHaveLength(1);
     expect(JSON.stringify(discordPosts()[0]?.body)).toContain('Runaway key: staging');
 

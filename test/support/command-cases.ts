@@ -316,7 +316,7 @@ export const COMMAND_CASES: readonly CommandCase[] = [
   },
   {
     text: 'topup 30',
-    shows: (ctx) => ['Top up', `Balance: ${formatUsd(balanceOf(ctx))}`, 'Runs out without a top-up'],
+    shows: (ctx) => ['Top up', `against a balance of ${formatUsd(balanceOf(ctx))}`, 'Runs out without a top-up'],
   },
   {
     text: 'alert list',
