@@ -21,6 +21,11 @@ export interface Actor {
   channelId?: string;
   /** Platform admin check (Slack admin/owner, Discord Manage Server); adapters provide it. */
   isPlatformAdmin?: () => Promise<boolean>;
+  /**
+   * Slack: the person's own team and whether they are a guest (`users.info`), for the access check
+   * (Slack Connect brings people of other organisations into shared channels); adapters provide it.
+   */
+  account?: () => Promise<{ teamId?: string; guest: boolean }>;
 }
 
 /** Everything a handler may use; built once by main.ts. */
@@ -40,4 +45,9 @@ export interface Store {
   available(): boolean;
   /** The handle, or throws StoreUnavailableError. */
   get(): DbHandle;
+  /**
+   * While the first connection is still being made (start-up), waits for it, at most `ms`; resolves
+   * at once when the store is available or its first attempt has already failed. True if available.
+   */
+  whenStarted?(ms: number): Promise<boolean>;
 }

@@ -54,6 +54,10 @@ export function createManagedStore(opts: StoreOptions): ManagedStore {
   const connectedPromise = new Promise<DbHandle>((resolve) => {
     resolveConnected = resolve;
   });
+  let resolveFirstAttempt: () => void = () => {};
+  const firstAttempt = new Promise<void>((resolve) => {
+    resolveFirstAttempt = resolve;
+  });
 
   const describe = (error: unknown) =>
     (error instanceof Error ? error.message : String(error)).replace(/\/\/[^@\s]*@/g, '//***@');
@@ -69,6 +73,7 @@ export function createManagedStore(opts: StoreOptions): ManagedStore {
         lastProblem = undefined;
         opts.log.info({ kind: h.kind }, 'store connected and migrated');
         resolveConnected(h);
+        resolveFirstAttempt();
         schedulePing();
         return;
       } catch (error) {
@@ -76,6 +81,7 @@ export function createManagedStore(opts: StoreOptions): ManagedStore {
         attempt += 1;
         lastProblem = `cannot connect: ${describe(error)}`;
         opts.log.error({ attempt, problem: lastProblem }, 'store unavailable; retrying');
+        resolveFirstAttempt();
         await new Promise((r) => setTimeout(r, Math.min(retryMs * attempt, 60_000)).unref?.());
       }
     }
@@ -107,9 +113,21 @@ export function createManagedStore(opts: StoreOptions): ManagedStore {
       return handle;
     },
     connected: () => connectedPromise,
+    async whenStarted(ms) {
+      if (handle === undefined) {
+        let timer: NodeJS.Timeout | undefined;
+        const timeout = new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, ms);
+          timer.unref();
+        });
+        await Promise.race([firstAttempt, timeout]).finally(() => clearTimeout(timer));
+      }
+      return handle !== undefined && healthy;
+    },
     problem: () => lastProblem,
     async close() {
       stopped = true;
+      resolveFirstAttempt();
       if (pingTimer) clearInterval(pingTimer);
       await handle?.close();
     },
