@@ -12,7 +12,7 @@ import { insertAudit } from '../db/queries/audit.js';
 import { findGenerationIds } from '../domain/generation-id.js';
 import { MissingKeyError, OpenRouterError, StoreUnavailableError, UserError } from '../errors.js';
 import { maskSecrets } from '../secrets.js';
-import { checkAccess } from './access.js';
+import { type Access, checkAccess } from './access.js';
 import { type AnyCommand, defineCommand } from './command.js';
 import { parseCommandText, quote, validateArgs } from './grammar.js';
 import { createRateLimiter } from './rate-limit.js';
@@ -43,8 +43,8 @@ export interface Bot {
   lookupPastedIds(text: string, actor: Actor): Promise<CommandResult[]>;
   /** A button other than Share/Refresh (those re-run `value` as text): alert Acknowledge/Snooze. */
   pressButton(action: string, value: string, actor: Actor): Promise<CommandResult>;
-  /** Whether the bot may answer `actor` there at all (autocomplete, Share): see access.ts. */
-  allows(actor: Actor): Promise<boolean>;
+  /** Whether the bot may answer `actor` there at all (for autocomplete and Share): see access.ts. */
+  access(actor: Actor): Promise<Access>;
 }
 
 /** Handles a button press; `value` is the button's value as rendered. */
@@ -190,7 +190,7 @@ export function createBot(services: Services, commands: readonly AnyCommand[], b
 
   return {
     commands,
-    allows: async (actor) => (await checkAccess(services.config, actor)).allowed,
+    access: (actor) => checkAccess(services.config, actor),
     async runText(text, actor) {
       const parsed = parseCommandText(text, commands);
       const argsText = text.length > 1000 ? `${text.slice(0, 1000)}…` : text;
