@@ -42,6 +42,18 @@ export type SlackAdapter = ChatAdapter & {
   idle(): Promise<void>;
 };
 
+/** How long a request that arrives during start-up waits for Bolt; Slack's budget for the ack is 3 s. */
+const START_WAIT_MS = 2_000;
+
+/** Resolves when `work` does or after `ms`, whichever is first. */
+async function within(work: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  await Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
 function counter<N extends string>(metrics: Metrics, name: string, help: string, labelNames: N[]): Counter<N> {
   const existing = metrics.registry.getSingleMetric(name);
   if (existing instanceof Counter) return existing as Counter<N>;
@@ -85,6 +97,10 @@ export function createSlackAdapter(config: Config, deps: SlackAdapterDeps): Slac
 
   // ---- state ----
   let initialized = false;
+  let markInitialized: () => void = () => {};
+  const whenInitialized = new Promise<void>((resolve) => {
+    markInitialized = resolve;
+  });
   let connected = false;
   let stopped = false;
   let botUserId: string | undefined;
@@ -109,7 +125,10 @@ export function createSlackAdapter(config: Config, deps: SlackAdapterDeps): Slac
     deps.http.addRoute({
       method: 'POST',
       path: SLACK_EVENTS_PATH,
-      handler: (req, res) => {
+      handler: async (req, res) => {
+        // /healthz answers as soon as the port is open, so Slack may deliver while Bolt is still
+        // starting: wait for it within Slack's 3-second budget instead of refusing (issue 14).
+        if (!initialized && !stopped) await within(whenInitialized, START_WAIT_MS);
         if (!initialized || stopped) {
           res.writeHead(503, { 'content-type': 'application/json; charset=utf-8' });
           res.end(JSON.stringify({ error: 'slack adapter not ready' }));
@@ -144,6 +163,7 @@ export function createSlackAdapter(config: Config, deps: SlackAdapterDeps): Slac
       const auth = await client.auth.test();
       botUserId = auth.user_id;
       initialized = true;
+      markInitialized();
     }
     if (socketReceiver && !socketStarted) {
       await app.start();
