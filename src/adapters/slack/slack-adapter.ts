@@ -19,6 +19,7 @@ import { createBoltApp, SLACK_EVENTS_PATH, type SlackTuning } from './app.js';
 import { registerCommand } from './command.js';
 import { createBoundedSet, createDedupe } from './dedupe.js';
 import { createDeliver } from './deliver.js';
+import { earlyAck } from './early-ack.js';
 import { registerMessages } from './messages.js';
 import { createOutbox } from './outbox.js';
 import { createResponder } from './respond.js';
@@ -41,18 +42,6 @@ export type SlackAdapter = ChatAdapter & {
   /** Resolves when background work (follow-ups, queued posts) has finished. */
   idle(): Promise<void>;
 };
-
-/** How long a request that arrives during start-up waits for Bolt; Slack's budget for the ack is 3 s. */
-const START_WAIT_MS = 2_000;
-
-/** Resolves when `work` does or after `ms`, whichever is first. */
-async function within(work: Promise<void>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, ms);
-  });
-  await Promise.race([work, timeout]).finally(() => clearTimeout(timer));
-}
 
 function counter<N extends string>(metrics: Metrics, name: string, help: string, labelNames: N[]): Counter<N> {
   const existing = metrics.registry.getSingleMetric(name);
@@ -122,16 +111,20 @@ export function createSlackAdapter(config: Config, deps: SlackAdapterDeps): Slac
 
   if (httpReceiver) {
     const listener = httpReceiver.requestListener;
+    const signingSecret = config.slack.signingSecret?.reveal() ?? '';
     deps.http.addRoute({
       method: 'POST',
       path: SLACK_EVENTS_PATH,
       handler: async (req, res) => {
         // /healthz answers as soon as the port is open, so Slack may deliver while Bolt is still
-        // starting: wait for it within Slack's 3-second budget instead of refusing (issue 14).
-        if (!initialized && !stopped) await within(whenInitialized, START_WAIT_MS);
-        if (!initialized || stopped) {
+        // starting: acknowledge now and run it once Bolt is ready, instead of refusing (issue 14).
+        if (!initialized && !stopped) {
+          await earlyAck(req, res, { app, signingSecret, ready: whenInitialized, log, track });
+          return;
+        }
+        if (stopped) {
           res.writeHead(503, { 'content-type': 'application/json; charset=utf-8' });
-          res.end(JSON.stringify({ error: 'slack adapter not ready' }));
+          res.end(JSON.stringify({ error: 'slack adapter stopped' }));
           return;
         }
         listener(req, res);
