@@ -16,6 +16,7 @@ import { migrate } from './migrate.js';
 export interface ManagedStore extends Store {
   /** Resolves when first connected and migrated. */
   connected(): Promise<DbHandle>;
+  whenStarted(ms: number): Promise<boolean>;
   /** Why it is not available, for /readyz. */
   problem(): string | undefined;
   close(): Promise<void>;
@@ -28,6 +29,8 @@ export interface StoreOptions {
   memory?: boolean;
   retryMs?: number;
   pingMs?: number;
+  /** Epoch ms after which `whenStarted` no longer waits (a one-shot command with a deadline). */
+  waitUntil?: number;
 }
 
 /** Opens the store named by the config: postgres.js for DATABASE_URL, else PGlite in DATA_DIR. */
@@ -117,8 +120,9 @@ export function createManagedStore(opts: StoreOptions): ManagedStore {
       if (handle === undefined) {
         let timer: NodeJS.Timeout | undefined;
         const timeout = new Promise<void>((resolve) => {
-          timer = setTimeout(resolve, ms);
-          timer.unref();
+          const limit = opts.waitUntil === undefined ? ms : Math.min(ms, opts.waitUntil - Date.now());
+          // Not unref'd: in one-shot CLI commands it keeps the process alive while the store connects.
+          timer = setTimeout(resolve, Math.max(0, limit));
         });
         await Promise.race([firstAttempt, timeout]).finally(() => clearTimeout(timer));
       }
