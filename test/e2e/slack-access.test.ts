@@ -9,12 +9,14 @@ import { createSlackAdapter, type SlackAdapter } from '../../src/adapters/slack/
 import { createBot } from '../../src/commands/dispatch.js';
 import { commands } from '../../src/commands/index.js';
 import { loadConfig } from '../../src/config.js';
+import { SHARE } from '../../src/core/buttons.js';
 import type { Services } from '../../src/core/services.js';
 import { createHttpServer, type HttpServer } from '../../src/http/server.js';
 import { createLogger } from '../../src/logger.js';
 import { createMetrics } from '../../src/metrics.js';
 import { DEMO_GENERATION_IDS } from '../../src/openrouter/simulator/seed.js';
 import {
+  blockActionPayload,
   createSlackDriver,
   eventCallbackPayload,
   type FakeSlack,
@@ -140,6 +142,32 @@ describe('Slack guests', () => {
     const refused = await answerTo(h, 'balance', GUEST);
     expect(refused).toContain('SLACK_ALLOW_GUESTS=true');
     expect(refused).not.toMatch(MONEY);
+  });
+
+  it('cannot share a kept answer in the channel either', async () => {
+    const h = await start({});
+    const answered = await h.driver.command('balance', { userId: 'U0001' });
+    const answerPath = new URL(answered.responseUrl).pathname;
+    const kept = (await h.fake.waitFor('response', (cs) => cs.some((c) => c.path === answerPath))).find(
+      (c) => c.path === answerPath,
+    );
+    const blocks = (kept?.body.blocks ?? []) as { type: string; elements?: { action_id?: string; value?: string }[] }[];
+    const value = blocks.flatMap((b) => b.elements ?? []).find((e) => e.action_id === SHARE.action)?.value;
+    expect(value).toBeDefined();
+
+    // The guest presses Share on that answer (its button value names the kept answer).
+    const responseUrl = h.fake.responseUrl();
+    const pressed = await h.driver.action(
+      blockActionPayload({ actionId: SHARE.action, value: String(value), responseUrl, userId: GUEST }),
+    );
+    expect(pressed.status).toBe(200);
+    const path = new URL(responseUrl).pathname;
+    const refusal = (await h.fake.waitFor('response', (cs) => cs.some((c) => c.path === path))).find(
+      (c) => c.path === path,
+    );
+    expect(JSON.stringify(refusal?.body)).toContain('SLACK_ALLOW_GUESTS=true');
+    await h.adapter.idle();
+    expect(h.fake.callsTo('chat.postMessage')).toHaveLength(0);
   });
 
   it('may run commands with SLACK_ALLOW_GUESTS=true', async () => {
