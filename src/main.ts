@@ -45,7 +45,7 @@ export interface CoreOptions {
   /** Store reconnect and health-ping intervals (tests shorten them). */
   store?: { retryMs?: number; pingMs?: number };
   /** Epoch ms by which OpenRouter calls end, whatever their budget (`credits-bot ask`). */
-  answerBy?: number;
+  answerBy?: () => number;
   /** Epoch ms after which a command no longer waits for a store that is still connecting. */
   storeBy?: number;
 }

@@ -68,7 +68,7 @@ export interface OpenRouterClientConfig {
    * Epoch ms by which every call ends, whatever budget its caller asked for: a one-shot command that
    * must answer in time (`credits-bot ask`: within 5 s, with stored figures when OpenRouter hangs).
    */
-  notAfter?: number;
+  notAfter?: number | (() => number);
   /** Cache lifetimes; 0 disables. Defaults: credits 15 s, key 15 s, models 1 h. */
   cacheTtlMs?: { credits?: number; key?: number; models?: number };
   now?: () => number;
@@ -311,7 +311,8 @@ export function createTransport(config: OpenRouterClientConfig) {
     let shared = inflight.get(id) as Promise<T | null> | undefined;
     if (!shared) {
       const asked = opts.deadline ?? now() + (opts.budgetMs ?? defaultBudgetMs);
-      const deadline = Math.min(asked, config.notAfter ?? asked);
+      const limit = typeof config.notAfter === 'function' ? config.notAfter() : config.notAfter;
+      const deadline = Math.min(asked, limit ?? asked);
       shared = execute(spec, deadline)
         .then((value) => {
           if (ttlMs > 0) cache.set(id, { value, expires: now() + ttlMs });
