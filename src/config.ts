@@ -129,6 +129,13 @@ const schema = z.object({
     'must be a comma list of slack:U… or discord:1234… user ids',
   ).default([]),
   SLACK_ALLOWED_TEAMS: commaList(/^T[A-Z0-9]{2,}$/, 'must be a comma list of Slack team ids (T…)').default([]),
+  SLACK_ALLOW_GUESTS: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .refine((v) => v === 'true' || v === 'false', { message: 'must be true or false' })
+    .transform((v) => v === 'true')
+    .default(false),
   DISCORD_ALLOWED_GUILDS: commaList(/^\d{5,25}$/, 'must be a comma list of numeric Discord server ids').default([]),
   DIGEST_TIMEZONE: ianaZone.default('UTC'),
   INGEST_TOKEN: secret(null, 'any long random string, e.g. `openssl rand -hex 32`'),
@@ -162,6 +169,8 @@ export type Config = Readonly<{
     appToken?: Secret;
     apiUrl: string;
     allowedTeams: readonly string[];
+    /** SLACK_ALLOW_GUESTS: restricted users (guests) may run commands. */
+    allowGuests: boolean;
   };
   discord: { token?: Secret; apiUrl: string; guildId?: string; allowedGuilds: readonly string[] };
   admins: readonly string[];
@@ -229,6 +238,7 @@ export function loadConfig(
       appToken: e.SLACK_APP_TOKEN,
       apiUrl: e.SLACK_API_URL.endsWith('/') ? e.SLACK_API_URL : `${e.SLACK_API_URL}/`,
       allowedTeams: e.SLACK_ALLOWED_TEAMS,
+      allowGuests: e.SLACK_ALLOW_GUESTS,
     },
     discord: {
       token: e.DISCORD_TOKEN,

@@ -44,6 +44,10 @@ export interface CoreOptions {
   now?: () => Date;
   /** Store reconnect and health-ping intervals (tests shorten them); `open` replaces the config's store (tests). */
   store?: { retryMs?: number; pingMs?: number; open?: () => Promise<DbHandle> };
+  /** Epoch ms by which OpenRouter calls end, whatever their budget (`credits-bot ask`). */
+  answerBy?: () => number;
+  /** Epoch ms after which a command no longer waits for a store that is still connecting. */
+  storeBy?: number;
 }
 
 export function buildCore(config: Config, opts: CoreOptions = {}): Core {
@@ -54,6 +58,7 @@ export function buildCore(config: Config, opts: CoreOptions = {}): Core {
     ...(config.openrouter.apiKey ? { apiKey: config.openrouter.apiKey.reveal() } : {}),
     ...(config.openrouter.managementKey ? { managementKey: config.openrouter.managementKey.reveal() } : {}),
     logger: log.child({ component: 'openrouter' }),
+    ...(opts.answerBy !== undefined ? { notAfter: opts.answerBy } : {}),
     onCall: (endpoint: string, status: number | 'error', ms: number) => {
       metrics.openrouterCalls.inc({ endpoint, status: String(status) });
       metrics.openrouterSeconds.observe({ endpoint }, ms / 1000);
@@ -64,6 +69,7 @@ export function buildCore(config: Config, opts: CoreOptions = {}): Core {
     log: log.child({ component: 'store' }),
     ...(opts.memoryStore ? { memory: true } : {}),
     ...opts.store,
+    ...(opts.storeBy !== undefined ? { waitUntil: opts.storeBy } : {}),
   });
   const services: Services = { config, openrouter, store, log, metrics, now: opts.now ?? (() => new Date()) };
   const bot = createBot(services, commands, buttons);

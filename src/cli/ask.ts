@@ -7,8 +7,23 @@
 import { askLocalService, findLocalService } from '../http/local-ask.js';
 import { config, fail } from './common.js';
 
+/**
+ * `ask` answers within 5 s of its start even when OpenRouter hangs (then with the stored figures,
+ * "as of" when they were taken), like the service: the store gets up to STORE_WITHIN_MS to open, and
+ * OpenRouter calls end by ANSWER_WITHIN_MS after the start, leaving time to render and exit.
+ */
+const STORE_WITHIN_MS = 2_000;
+const ANSWER_WITHIN_MS = 3_800;
+/**
+ * At least this long for OpenRouter after the store wait. It only matters on a machine so busy that
+ * the wait itself ran late (timers fire late when the CPU is starved); a hanging OpenRouter on a
+ * normal machine is still cut at ANSWER_WITHIN_MS.
+ */
+const OPENROUTER_AT_LEAST_MS = 2_500;
+
 export async function ask(text: string | undefined): Promise<number> {
   if (text === undefined) fail('Usage: credits-bot ask "<text>", e.g. credits-bot ask "balance"', 2);
+  const started = Date.now();
   const cfg = config();
   if (!cfg.databaseUrl) {
     const service = findLocalService(cfg.dataDir);
@@ -19,17 +34,18 @@ export async function ask(text: string | undefined): Promise<number> {
     }
   }
   // Loaded only on this path: the running-service path above needs none of it.
-  const [{ askOnce, exitCodeOf }, { configSecrets }, { waitForStore }, { createLogger }, { buildCore }] =
-    await Promise.all([
-      import('../adapters/console/console-adapter.js'),
-      import('../config.js'),
-      import('../db/managed-store.js'),
-      import('../logger.js'),
-      import('../main.js'),
-    ]);
+  const [{ askOnce, exitCodeOf }, { configSecrets }, { createLogger }, { buildCore }] = await Promise.all([
+    import('../adapters/console/console-adapter.js'),
+    import('../config.js'),
+    import('../logger.js'),
+    import('../main.js'),
+  ]);
   const quiet = createLogger({ level: cfg.logLevel === 'info' ? 'warn' : cfg.logLevel, secrets: configSecrets(cfg) });
-  const core = buildCore(cfg, { log: quiet });
-  await waitForStore(core.store, 5_000);
+  let answerBy = started + ANSWER_WITHIN_MS;
+  const core = buildCore(cfg, { log: quiet, answerBy: () => answerBy, storeBy: started + STORE_WITHIN_MS });
+  // Resolves early when the store is there, or when its first attempt failed (Postgres down).
+  await core.store.whenStarted(STORE_WITHIN_MS);
+  answerBy = Math.max(answerBy, Date.now() + OPENROUTER_AT_LEAST_MS);
   try {
     const { result, output } = await askOnce(core.bot, text);
     process.stdout.write(`${output}\n`);

@@ -173,9 +173,13 @@ describe('createBot dispatch boundary', () => {
   });
 
   it('validates typed options the same way (Discord)', async () => {
-    const { services: s } = services();
+    const { services: s } = services({ DISCORD_GUILD_ID: '123456' });
     const bot = createBot(s, [boom]);
-    const r = await bot.runCommand('boom', { kind: 'sideways' }, { platform: 'discord', userId: '1' });
+    const r = await bot.runCommand(
+      'boom',
+      { kind: 'sideways' },
+      { platform: 'discord', userId: '1', workspaceId: '123456' },
+    );
     expect(r.outcome).toBe('user_error');
     expect(r.reply.summary).toMatch(/sideways.*user, crash/);
   });

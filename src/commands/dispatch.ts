@@ -12,6 +12,7 @@ import { insertAudit } from '../db/queries/audit.js';
 import { findGenerationIds } from '../domain/generation-id.js';
 import { MissingKeyError, OpenRouterError, StoreUnavailableError, UserError } from '../errors.js';
 import { maskSecrets } from '../secrets.js';
+import { type Access, checkAccess } from './access.js';
 import { type AnyCommand, defineCommand } from './command.js';
 import { parseCommandText, quote, validateArgs } from './grammar.js';
 import { createRateLimiter } from './rate-limit.js';
@@ -42,6 +43,8 @@ export interface Bot {
   lookupPastedIds(text: string, actor: Actor): Promise<CommandResult[]>;
   /** A button other than Share/Refresh (those re-run `value` as text): alert Acknowledge/Snooze. */
   pressButton(action: string, value: string, actor: Actor): Promise<CommandResult>;
+  /** Whether the bot may answer `actor` there at all (for autocomplete and Share): see access.ts. */
+  access(actor: Actor): Promise<Access>;
 }
 
 /** Handles a button press; `value` is the button's value as rendered. */
@@ -51,17 +54,12 @@ export type ButtonHandler = (ctx: { value: string; actor: Actor; services: Servi
 export type ButtonHandlers = Readonly<Partial<Record<ButtonAction, ButtonHandler>>>;
 
 const MAX_PASTED_IDS = 3;
-
-function isAllowedPlace(services: Services, actor: Actor): boolean {
-  const { slack, discord } = services.config;
-  if (actor.platform === 'slack' && slack.allowedTeams.length > 0) {
-    return actor.workspaceId !== undefined && slack.allowedTeams.includes(actor.workspaceId);
-  }
-  if (actor.platform === 'discord' && discord.allowedGuilds.length > 0) {
-    return actor.workspaceId !== undefined && discord.allowedGuilds.includes(actor.workspaceId);
-  }
-  return true;
-}
+/**
+ * How long a command waits for a store that is still making its first connection. Replies go out
+ * after the platform's 3-second ack (Slack `response_url`, Discord's deferred edit), so this may be
+ * longer than that budget; a fresh embedded store takes about 5 s (shared/facts.md).
+ */
+const STORE_START_WAIT_MS = 10_000;
 
 async function isAdmin(services: Services, actor: Actor): Promise<boolean> {
   if (actor.platform === 'console') return true; // the operator at the terminal owns the process
@@ -138,8 +136,9 @@ export function createBot(services: Services, commands: readonly AnyCommand[], b
   ): Promise<CommandResult> {
     const started = performance.now();
     const name = command?.name ?? 'unknown';
-    if (!isAllowedPlace(services, actor)) {
-      const r = errorReply('This bot is not enabled in this workspace. Ask its operator to add it to the allow-list.');
+    const access = await checkAccess(services.config, actor);
+    if (!access.allowed) {
+      const r = errorReply(access.reason);
       await audit(actor, name, argsText, 'denied', started);
       return { reply: r, outcome: 'denied', command: name };
     }
@@ -162,6 +161,8 @@ export function createBot(services: Services, commands: readonly AnyCommand[], b
       await audit(actor, name, argsText, 'denied', started);
       return { reply: r, outcome: 'denied', command: name };
     }
+    // During start-up the store may still be connecting: wait for it rather than fail (issue 14).
+    if (!services.store.available()) await services.store.whenStarted?.(STORE_START_WAIT_MS);
     try {
       const result = await command.run({
         args: args as never,
@@ -189,6 +190,7 @@ export function createBot(services: Services, commands: readonly AnyCommand[], b
 
   return {
     commands,
+    access: (actor) => checkAccess(services.config, actor),
     async runText(text, actor) {
       const parsed = parseCommandText(text, commands);
       const argsText = text.length > 1000 ? `${text.slice(0, 1000)}…` : text;

@@ -27,6 +27,11 @@ export interface Actor {
    * nothing is needed.
    */
   joinChannel?: () => Promise<ChannelAccess>;
+  /**
+   * Slack: the person's own team and whether they are a guest (`users.info`), for the access check
+   * (Slack Connect brings people of other organisations into shared channels); adapters provide it.
+   */
+  account?: () => Promise<{ teamId?: string; guest: boolean }>;
 }
 
 /** Whether the bot can fully serve a channel; `advice` tells an admin what to do when it cannot. */
@@ -49,4 +54,9 @@ export interface Store {
   available(): boolean;
   /** The handle, or throws StoreUnavailableError. */
   get(): DbHandle;
+  /**
+   * While the first connection is still being made (start-up), waits for it, at most `ms`; resolves
+   * at once when the store is available or its first attempt has already failed. True if available.
+   */
+  whenStarted?(ms: number): Promise<boolean>;
 }

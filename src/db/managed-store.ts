@@ -16,6 +16,7 @@ import { migrate } from './migrate.js';
 export interface ManagedStore extends Store {
   /** Resolves when first connected and migrated. */
   connected(): Promise<DbHandle>;
+  whenStarted(ms: number): Promise<boolean>;
   /** Why it is not available, for /readyz. */
   problem(): string | undefined;
   close(): Promise<void>;
@@ -30,6 +31,8 @@ export interface StoreOptions {
   pingMs?: number;
   /** Opens the handle instead of the config's store (tests hand in a pre-migrated one). */
   open?: () => Promise<DbHandle>;
+  /** Epoch ms after which `whenStarted` no longer waits (a one-shot command with a deadline). */
+  waitUntil?: number;
 }
 
 /** Opens the store named by the config: postgres.js for DATABASE_URL, else PGlite in DATA_DIR. */
@@ -56,6 +59,10 @@ export function createManagedStore(opts: StoreOptions): ManagedStore {
   const connectedPromise = new Promise<DbHandle>((resolve) => {
     resolveConnected = resolve;
   });
+  let resolveFirstAttempt: () => void = () => {};
+  const firstAttempt = new Promise<void>((resolve) => {
+    resolveFirstAttempt = resolve;
+  });
 
   const describe = (error: unknown) =>
     (error instanceof Error ? error.message : String(error)).replace(/\/\/[^@\s]*@/g, '//***@');
@@ -71,6 +78,7 @@ export function createManagedStore(opts: StoreOptions): ManagedStore {
         lastProblem = undefined;
         opts.log.info({ kind: h.kind }, 'store connected and migrated');
         resolveConnected(h);
+        resolveFirstAttempt();
         schedulePing();
         return;
       } catch (error) {
@@ -78,6 +86,7 @@ export function createManagedStore(opts: StoreOptions): ManagedStore {
         attempt += 1;
         lastProblem = `cannot connect: ${describe(error)}`;
         opts.log.error({ attempt, problem: lastProblem }, 'store unavailable; retrying');
+        resolveFirstAttempt();
         await new Promise((r) => setTimeout(r, Math.min(retryMs * attempt, 60_000)).unref?.());
       }
     }
@@ -109,9 +118,22 @@ export function createManagedStore(opts: StoreOptions): ManagedStore {
       return handle;
     },
     connected: () => connectedPromise,
+    async whenStarted(ms) {
+      if (handle === undefined) {
+        let timer: NodeJS.Timeout | undefined;
+        const timeout = new Promise<void>((resolve) => {
+          const limit = opts.waitUntil === undefined ? ms : Math.min(ms, opts.waitUntil - Date.now());
+          // Not unref'd: in one-shot CLI commands it keeps the process alive while the store connects.
+          timer = setTimeout(resolve, Math.max(0, limit));
+        });
+        await Promise.race([firstAttempt, timeout]).finally(() => clearTimeout(timer));
+      }
+      return handle !== undefined && healthy;
+    },
     problem: () => lastProblem,
     async close() {
       stopped = true;
+      resolveFirstAttempt();
       if (pingTimer) clearInterval(pingTimer);
       await handle?.close();
     },

@@ -65,6 +65,11 @@ export interface OpenRouterClientConfig {
   timeoutMs?: number;
   /** Whole call, retries included, when the caller gives no `budgetMs`. Default 15 s. */
   defaultBudgetMs?: number;
+  /**
+   * Epoch ms by which every call ends, whatever budget its caller asked for: a one-shot command that
+   * must answer in time (`credits-bot ask`: within 5 s, with stored figures when OpenRouter hangs).
+   */
+  notAfter?: number | (() => number);
   /** Cache lifetimes; 0 disables. Defaults: credits 15 s, key 15 s, models 1 h. */
   cacheTtlMs?: { credits?: number; key?: number; models?: number };
   now?: () => number;
@@ -309,7 +314,9 @@ export function createTransport(config: OpenRouterClientConfig) {
     }
     let shared = inflight.get(id) as Promise<T | null> | undefined;
     if (!shared) {
-      const deadline = opts.deadline ?? now() + (opts.budgetMs ?? defaultBudgetMs);
+      const asked = opts.deadline ?? now() + (opts.budgetMs ?? defaultBudgetMs);
+      const limit = typeof config.notAfter === 'function' ? config.notAfter() : config.notAfter;
+      const deadline = Math.min(asked, limit ?? asked);
       shared = execute(spec, deadline)
         .then((value) => {
           if (ttlMs > 0) cache.set(id, { value, expires: now() + ttlMs });

@@ -98,6 +98,28 @@ describe('credits-bot ask', () => {
     expect(r.stdout).not.toContain('<script>');
   });
 
+  it('answers within 5 s when OpenRouter hangs, with the stored figures and when they were taken', async () => {
+    expect((await runCli(['ask', 'balance'], env)).code).toBe(0); // leaves a credit reading in the store
+    const { account } = or.sim.state;
+    // What this machine needs just to start the CLI (it prints the usage and exits before any work):
+    // on a busy machine that alone can take seconds, and is not part of what `ask` bounds.
+    const bootStarted = Date.now();
+    expect((await runCli(['ask'], env)).code).toBe(2);
+    const bootMs = Date.now() - bootStarted;
+    or.sim.inject({ hang: true, times: Infinity });
+    try {
+      const started = Date.now();
+      const r = await runCli(['ask', 'balance'], env, { timeoutMs: 30_000 });
+      const elapsed = Date.now() - started - bootMs;
+      expect(r.stdout).toContain(`Balance: ${formatUsd(account.totalCredits - account.totalUsage)}`);
+      expect(r.stdout).toMatch(/figures as of \d{4}-\d{2}-\d{2}T/);
+      expect(r.code).toBe(0);
+      expect(elapsed).toBeLessThan(5_000);
+    } finally {
+      or.sim.clearFaults();
+    }
+  });
+
   it('exits 1 when neither OpenRouter nor the store can answer', async () => {
     const r = await runCli(['ask', 'balance'], {
       ...env,

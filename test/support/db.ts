@@ -87,6 +87,16 @@ async function pgliteTemplate(): Promise<Blob> {
   }
 }
 
+/** Fills `dataDir` with a migrated embedded store, as a service finds it on a restart. */
+export async function migratedDataDir(dataDir: string): Promise<void> {
+  const handle = await createDb({ dataDir, loadDataDir: await pgliteTemplate() });
+  try {
+    await migrate(handle);
+  } finally {
+    await handle.close();
+  }
+}
+
 async function pgliteTestDb(): Promise<TestDb> {
   const handle = await createDb({ memory: true, loadDataDir: await pgliteTemplate() });
   await migrate(handle);

@@ -51,6 +51,8 @@ export interface FakeDiscordOptions {
 }
 
 type Json = Record<string, unknown>;
+/** Where an interaction comes from: the bot's own server, a stranger's server, or a DM. */
+export type Where = 'home' | 'other' | 'dm';
 
 let counter = 0n;
 /** A fresh 18/19-digit snowflake. */
@@ -85,6 +87,14 @@ export class FakeDiscord {
   readonly botUser: FakeUser = { id: snowflake(), username: 'credits-bot', bot: true };
   readonly guildId = snowflake();
   readonly channelId = snowflake();
+  /**
+   * A second server the bot was added to by someone else (a stranger; "Public Bot" left on in the
+   * developer portal lets anyone invite it), with its own channel. It arrives in READY like any guild.
+   */
+  readonly otherGuildId = snowflake();
+  readonly otherChannelId = snowflake();
+  /** The DM channel between alice and the bot. */
+  readonly dmChannelId = snowflake();
   readonly alice: FakeUser = { id: snowflake(), username: 'alice' };
   readonly requests: RecordedRequest[] = [];
   readonly identifies: Json[] = [];
@@ -175,13 +185,17 @@ export class FakeDiscord {
         this.dispatchTo(conn, 'READY', {
           v: 10,
           user: { ...this.botUser, discriminator: '0', global_name: null, avatar: null, flags: 0 },
-          guilds: [{ id: this.guildId, unavailable: true }],
+          guilds: [
+            { id: this.guildId, unavailable: true },
+            { id: this.otherGuildId, unavailable: true },
+          ],
           session_id: this.sessionId,
           resume_gateway_url: this.gatewayUrl,
           shard: [0, 1],
           application: { id: this.applicationId, flags: 0 },
         });
-        this.dispatchTo(conn, 'GUILD_CREATE', this.guildPayload());
+        this.dispatchTo(conn, 'GUILD_CREATE', this.guildPayload(this.guildId, this.channelId, 'Acme'));
+        this.dispatchTo(conn, 'GUILD_CREATE', this.guildPayload(this.otherGuildId, this.otherChannelId, 'Stranger'));
         return;
       }
       case 6:
@@ -195,10 +209,10 @@ export class FakeDiscord {
     }
   }
 
-  private guildPayload(): Json {
+  private guildPayload(guildId: string, channelId: string, name: string): Json {
     return {
-      id: this.guildId,
-      name: 'Acme',
+      id: guildId,
+      name,
       icon: null,
       owner_id: snowflake(),
       features: [],
@@ -208,7 +222,7 @@ export class FakeDiscord {
       joined_at: '2026-01-01T00:00:00.000Z',
       roles: [
         {
-          id: this.guildId,
+          id: guildId,
           name: '@everyone',
           permissions: MEMBER_PERMISSIONS,
           position: 0,
@@ -221,7 +235,7 @@ export class FakeDiscord {
       ],
       channels: [
         {
-          id: this.channelId,
+          id: channelId,
           type: 0,
           name: 'general',
           position: 0,
@@ -286,25 +300,50 @@ export class FakeDiscord {
     };
   }
 
-  private interactionBase(type: number, user: FakeUser, admin: boolean): Json & { token: string; id: string } {
+  /**
+   * `where`: the bot's own server (default), the stranger's server, or a DM with the bot. A DM
+   * invocation has `user` instead of `member`, no `guild_id`, a type-1 channel and `context: 1`
+   * (slack-discord-offline.md §8, from Discord's receiving-and-responding docs).
+   */
+  private interactionBase(
+    type: number,
+    user: FakeUser,
+    admin: boolean,
+    where: Where = 'home',
+  ): Json & { token: string; id: string } {
     const id = snowflake();
-    return {
+    const common = {
       id,
       application_id: this.applicationId,
       type,
       token: `itok-${id}`,
       version: 1,
-      guild_id: this.guildId,
-      channel: { id: this.channelId, type: 0, guild_id: this.guildId, name: 'general' },
-      channel_id: this.channelId,
-      member: this.member(user, admin),
       app_permissions: MEMBER_PERMISSIONS,
       locale: 'en-US',
-      guild_locale: 'en-US',
       entitlements: [],
-      authorizing_integration_owners: { '0': this.guildId },
-      context: 0,
       attachment_size_limit: 10_485_760,
+    };
+    if (where === 'dm') {
+      return {
+        ...common,
+        channel: { id: this.dmChannelId, type: 1, recipients: [this.member(user, false).user] },
+        channel_id: this.dmChannelId,
+        user: this.member(user, false).user,
+        authorizing_integration_owners: { '0': this.guildId },
+        context: 1,
+      };
+    }
+    const guildId = where === 'other' ? this.otherGuildId : this.guildId;
+    const channelId = where === 'other' ? this.otherChannelId : this.channelId;
+    return {
+      ...common,
+      guild_id: guildId,
+      channel: { id: channelId, type: 0, guild_id: guildId, name: 'general' },
+      channel_id: channelId,
+      member: this.member(user, admin),
+      guild_locale: 'en-US',
+      authorizing_integration_owners: { '0': guildId },
+      context: 0,
     };
   }
 
@@ -320,9 +359,9 @@ export class FakeDiscord {
   slashCommand(
     sub: string,
     options: Record<string, string | number> = {},
-    opts: { user?: FakeUser; admin?: boolean } = {},
+    opts: { user?: FakeUser; admin?: boolean; where?: Where } = {},
   ): string {
-    const base = this.interactionBase(2, opts.user ?? this.alice, opts.admin ?? false);
+    const base = this.interactionBase(2, opts.user ?? this.alice, opts.admin ?? false, opts.where);
     const typed = Object.entries(options).map(([name, value]) => ({
       name,
       value,
@@ -341,8 +380,14 @@ export class FakeDiscord {
   }
 
   /** An autocomplete request for the focused option. Returns the token. */
-  autocomplete(sub: string, option: string, partial: string, others: Record<string, string | number> = {}): string {
-    const base = this.interactionBase(4, this.alice, false);
+  autocomplete(
+    sub: string,
+    option: string,
+    partial: string,
+    others: Record<string, string | number> = {},
+    where: Where = 'home',
+  ): string {
+    const base = this.interactionBase(4, this.alice, false, where);
     const typed = [
       ...Object.entries(others).map(([name, value]) => ({ name, value, type: typeof value === 'number' ? 4 : 3 })),
       { name: option, value: partial, type: 3, focused: true },
@@ -360,15 +405,15 @@ export class FakeDiscord {
   }
 
   /** A button press on a message the fake holds. Returns the token. */
-  pressButton(customId: string, message: Json, opts: { user?: FakeUser } = {}): string {
-    const base = this.interactionBase(3, opts.user ?? this.alice, false);
+  pressButton(customId: string, message: Json, opts: { user?: FakeUser; where?: Where } = {}): string {
+    const base = this.interactionBase(3, opts.user ?? this.alice, false, opts.where);
     this.dispatch('INTERACTION_CREATE', { ...base, message, data: { custom_id: customId, component_type: 2 } });
     return base.token;
   }
 
   /** The message context-menu command on a message. Returns the token. */
-  contextMenu(name: string, target: Json): string {
-    const base = this.interactionBase(2, this.alice, false);
+  contextMenu(name: string, target: Json, where: Where = 'home'): string {
+    const base = this.interactionBase(2, this.alice, false, where);
     this.dispatch('INTERACTION_CREATE', {
       ...base,
       data: {
@@ -383,12 +428,16 @@ export class FakeDiscord {
   }
 
   /** A channel message (not sent to the gateway). */
-  messagePayload(content: string, opts: { author?: FakeUser; mentionBot?: boolean } = {}): Json {
+  messagePayload(
+    content: string,
+    opts: { author?: FakeUser; mentionBot?: boolean; where?: 'home' | 'other' } = {},
+  ): Json {
     const author = opts.author ?? this.alice;
+    const other = opts.where === 'other';
     return {
       id: snowflake(),
-      channel_id: this.channelId,
-      guild_id: this.guildId,
+      channel_id: other ? this.otherChannelId : this.channelId,
+      guild_id: other ? this.otherGuildId : this.guildId,
       type: 0,
       content,
       tts: false,
@@ -420,7 +469,10 @@ export class FakeDiscord {
    * MESSAGE_CREATE. Like Discord, content is blanked when the bot identified without the Message
    * Content intent and the message neither mentions the bot nor is a DM.
    */
-  messageCreate(content: string, opts: { author?: FakeUser; mentionBot?: boolean } = {}): Json {
+  messageCreate(
+    content: string,
+    opts: { author?: FakeUser; mentionBot?: boolean; where?: 'home' | 'other' } = {},
+  ): Json {
     const payload = this.messagePayload(content, opts);
     const intents = Number(this.identifies.at(-1)?.intents ?? 0);
     const visible = (intents & MESSAGE_CONTENT) !== 0 || opts.mentionBot;

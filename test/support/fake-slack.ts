@@ -41,11 +41,22 @@ export interface RecordedCall {
   status: number;
 }
 
+/**
+ * What `users.info` says about a user (https://api.slack.com/methods/users.info, fields of
+ * https://api.slack.com/types/user). `team_id` is the user's own organisation: in a Slack Connect
+ * shared channel (https://api.slack.com/apis/channels-between-orgs) people of another organisation
+ * run commands in our workspace but keep their own team id. `is_restricted` marks a multi-channel
+ * guest, `is_ultra_restricted` a single-channel guest.
+ */
 export interface FakeUserInfo {
   is_admin?: boolean;
   is_owner?: boolean;
   is_primary_owner?: boolean;
   name?: string;
+  /** Default: the workspace's own team. */
+  team_id?: string;
+  is_restricted?: boolean;
+  is_ultra_restricted?: boolean;
 }
 
 export interface FakeChannel {
@@ -142,6 +153,8 @@ export interface FakeSlack {
   rateLimit(method: string, seconds: number, count?: number): void;
   /** The next `count` calls to `method` get this HTTP status (e.g. 503). */
   fail(method: string, status: number, count?: number): void;
+  /** The next `count` calls to `method` are answered only after `ms` (a slow network at start-up). */
+  slow(method: string, ms: number, count?: number): void;
   /** A fresh slash command response_url on this fake (every post adds a new message). */
   responseUrl(): string;
   /**
@@ -170,6 +183,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   const users = new Map<string, FakeUserInfo>();
   const limits = new Map<string, { seconds: number; count: number }>();
   const failures = new Map<string, { status: number; count: number }>();
+  const delays = new Map<string, { ms: number; count: number }>();
   const sockets = new Set<WebSocket>();
   const pendingAcks = new Map<string, (ack: Json) => void>();
   const connectWaiters: (() => void)[] = [];
@@ -240,11 +254,13 @@ export async function startFakeSlack(): Promise<FakeSlack> {
           ok: true,
           user: {
             id,
-            team_id: TEAM_ID,
+            team_id: info.team_id ?? TEAM_ID,
             name: info.name ?? id.toLowerCase(),
             is_admin: info.is_admin ?? false,
             is_owner: info.is_owner ?? false,
             is_primary_owner: info.is_primary_owner ?? false,
+            is_restricted: info.is_restricted ?? false,
+            is_ultra_restricted: info.is_ultra_restricted ?? false,
             is_bot: false,
           },
         };
@@ -327,6 +343,11 @@ export async function startFakeSlack(): Promise<FakeSlack> {
         calls.push({ method, path, body, authorization: req.headers.authorization, at: Date.now(), status });
       if (path.startsWith('/api/')) {
         const method = path.slice('/api/'.length);
+        const delay = delays.get(method);
+        if (delay && delay.count > 0) {
+          delay.count -= 1;
+          await new Promise((r) => setTimeout(r, delay.ms));
+        }
         const failure = failures.get(method);
         if (failure && failure.count > 0) {
           failure.count -= 1;
@@ -426,6 +447,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     setUser: (id, info) => users.set(id, info),
     rateLimit: (method, seconds, count = 1) => limits.set(method, { seconds, count }),
     fail: (method, status, count = 1) => failures.set(method, { status, count }),
+    slow: (method, ms, count = 1) => delays.set(method, { ms, count }),
     responseUrl() {
       responseCounter += 1;
       return `${url}/response/r${responseCounter}`;

@@ -8,6 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { type Client, Events, type SendableChannels, Status } from 'discord.js';
+import { discordGuilds } from '../../commands/access.js';
 import type { Bot } from '../../commands/dispatch.js';
 import type { Config } from '../../config.js';
 import type { ChatAdapter, PostResult } from '../../core/chat-adapter.js';
@@ -166,6 +167,11 @@ export function createDiscordAdapter(config: Config, deps: DiscordAdapterDeps): 
     registration: () => registered,
     async start() {
       stopped = false;
+      if (discordGuilds(config).length === 0) {
+        log.warn(
+          'Neither DISCORD_ALLOWED_GUILDS nor DISCORD_GUILD_ID is set: the bot answers in no Discord server, only direct messages from BOT_ADMINS. Set DISCORD_ALLOWED_GUILDS to the server ids it may answer in.',
+        );
+      }
       await connect();
       if (client) await register(client);
     },

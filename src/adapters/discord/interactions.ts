@@ -175,7 +175,12 @@ async function onPress(i: ButtonInteraction, pressed: { action: string; value: s
 
 async function onButton(i: ButtonInteraction, deps: InteractionDeps): Promise<void> {
   if (i.customId === SHARE_ID) {
-    // Copies what the person sees into the channel; no I/O, so a direct reply meets the deadline.
+    // Copies what the person sees into the channel, but never where the bot is not enabled.
+    const access = await deps.bot.access(actorFromInteraction(i));
+    if (!access.allowed) {
+      await i.reply({ ...toCreate(renderReply(errorReply(access.reason))), flags: MessageFlags.Ephemeral });
+      return;
+    }
     await i.reply({
       content: `Shared by <@${i.user.id}>`,
       embeds: i.message.embeds.map((e) => e.toJSON()),
@@ -214,6 +219,12 @@ function withBudget<T>(work: Promise<T>, fallback: T, ms: number): Promise<T> {
 }
 
 async function onAutocomplete(i: AutocompleteInteraction, deps: InteractionDeps): Promise<void> {
+  // Where the bot is not enabled it suggests nothing (model names and zones are not secret, but the
+  // bot says nothing at all there).
+  if (!(await deps.bot.access(actorFromInteraction(i))).allowed) {
+    await i.respond([]);
+    return;
+  }
   const focused = i.options.getFocused(true);
   const command = deps.bot.commands.find((c) => c.name === i.options.getSubcommand(false));
   const spec = Object.entries(command?.options ?? {}).find(([key]) => discordOptionName(key) === focused.name)?.[1];

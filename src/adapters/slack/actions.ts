@@ -32,6 +32,12 @@ export function registerActions(app: App, { bot, log, events, actors, responder 
       parsed = { text: action.value ?? '' };
     }
     const actor = actors.actionActor(body);
+    const access = await bot.access(actor);
+    if (!access.allowed) {
+      // A kept answer is shared without re-running it: check first who is sharing, and where.
+      await respond({ response_type: 'ephemeral', replace_original: false, text: access.reason });
+      return;
+    }
     let answer = parsed.id ? responder.sharedAnswer(parsed.id) : undefined;
     if (!answer) {
       if (parsed.text === undefined) {

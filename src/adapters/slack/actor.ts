@@ -1,6 +1,10 @@
 /**
- * Slack users as core `Actor`s, with the workspace admin check (`users.info`: admin or owner)
- * cached for a few minutes, and `joinChannel` (`conversations.join`) for subscriptions.
+ * Slack users as core `Actor`s. One `users.info` answer, cached for a few minutes, gives the
+ * workspace admin check (admin or owner) and what the access check needs: the person's own team
+ * (`user.team_id`; in a Slack Connect channel it is their organisation's, not the workspace's) and
+ * whether they are a guest (`is_restricted` / `is_ultra_restricted`), per
+ * https://api.slack.com/methods/users.info and https://api.slack.com/types/user; and `joinChannel`
+ * (`conversations.join`) for subscriptions.
  * @module
  */
 import type { App, BlockAction } from '@slack/bolt';
@@ -35,23 +39,36 @@ export async function joinSlackChannel(client: App['client'], channel: string, l
   }
 }
 
+interface UserFacts {
+  admin: boolean;
+  teamId?: string;
+  guest: boolean;
+}
+
 export function createActors(
   client: App['client'],
   now: () => Date,
   adminCacheMs = 300_000,
   log?: Logger,
 ): SlackActors {
-  const adminCache = new Map<string, { admin: boolean; at: number }>();
-  async function isWorkspaceAdmin(userId: string): Promise<boolean> {
-    const cached = adminCache.get(userId);
+  const cache = new Map<string, { facts: Promise<UserFacts>; at: number }>();
+  /** `users.info`, once per user per `adminCacheMs`; concurrent askers share one call, a failure is not kept. */
+  function userFacts(userId: string): Promise<UserFacts> {
+    const cached = cache.get(userId);
     const t = now().getTime();
-    if (cached && t - cached.at < adminCacheMs) return cached.admin;
-    const res = await client.users.info({ user: userId });
-    const u = res.user;
-    const admin = Boolean(u?.is_admin || u?.is_owner || u?.is_primary_owner);
-    adminCache.set(userId, { admin, at: t });
-    if (adminCache.size > 5000) adminCache.clear();
-    return admin;
+    if (cached && t - cached.at < adminCacheMs) return cached.facts;
+    const facts = client.users.info({ user: userId }).then((res) => {
+      const u = res.user;
+      return {
+        admin: Boolean(u?.is_admin || u?.is_owner || u?.is_primary_owner),
+        ...(u?.team_id ? { teamId: u.team_id } : {}),
+        guest: Boolean(u?.is_restricted || u?.is_ultra_restricted),
+      };
+    });
+    facts.catch(() => cache.delete(userId));
+    if (cache.size > 5000) cache.clear();
+    cache.set(userId, { facts, at: t });
+    return facts;
   }
 
   function actorFor(p: { userId: string; userName?: string; teamId?: string; channelId?: string }): Actor {
@@ -61,7 +78,11 @@ export function createActors(
       ...(p.userName ? { displayName: p.userName } : {}),
       ...(p.teamId ? { workspaceId: p.teamId } : {}),
       ...(p.channelId ? { channelId: p.channelId } : {}),
-      isPlatformAdmin: () => isWorkspaceAdmin(p.userId),
+      isPlatformAdmin: async () => (await userFacts(p.userId)).admin,
+      account: async () => {
+        const { teamId, guest } = await userFacts(p.userId);
+        return { ...(teamId ? { teamId } : {}), guest };
+      },
       ...(p.channelId ? { joinChannel: () => joinSlackChannel(client, p.channelId ?? '', log) } : {}),
     };
   }

@@ -103,7 +103,11 @@ export function registerMessages(app: App, deps: MessageDeps): void {
     if (lookups.length > 0) {
       events.inc({ kind, outcome: 'processed' });
       const threadTs = m.threadTs ?? m.ts;
-      for (const result of lookups) await responder.answerInThread(result, m.channel, threadTs);
+      for (const result of lookups) {
+        // A passive trigger: stay quiet where the person may not use the bot or is rate-limited.
+        if (result.outcome === 'denied' || result.outcome === 'rate_limited') continue;
+        await responder.answerInThread(result, m.channel, threadTs);
+      }
       return;
     }
     if (!mentioned && !direct) {

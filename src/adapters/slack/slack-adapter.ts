@@ -19,6 +19,7 @@ import { createBoltApp, SLACK_EVENTS_PATH, type SlackTuning } from './app.js';
 import { registerCommand } from './command.js';
 import { createBoundedSet, createDedupe } from './dedupe.js';
 import { createDeliver } from './deliver.js';
+import { earlyAck } from './early-ack.js';
 import { registerMessages } from './messages.js';
 import { createOutbox } from './outbox.js';
 import { createResponder } from './respond.js';
@@ -85,6 +86,10 @@ export function createSlackAdapter(config: Config, deps: SlackAdapterDeps): Slac
 
   // ---- state ----
   let initialized = false;
+  let markInitialized: () => void = () => {};
+  const whenInitialized = new Promise<void>((resolve) => {
+    markInitialized = resolve;
+  });
   let connected = false;
   let stopped = false;
   let botUserId: string | undefined;
@@ -106,13 +111,20 @@ export function createSlackAdapter(config: Config, deps: SlackAdapterDeps): Slac
 
   if (httpReceiver) {
     const listener = httpReceiver.requestListener;
+    const signingSecret = config.slack.signingSecret?.reveal() ?? '';
     deps.http.addRoute({
       method: 'POST',
       path: SLACK_EVENTS_PATH,
-      handler: (req, res) => {
-        if (!initialized || stopped) {
+      handler: async (req, res) => {
+        // /healthz answers as soon as the port is open, so Slack may deliver while Bolt is still
+        // starting: acknowledge now and run it once Bolt is ready, instead of refusing (issue 14).
+        if (!initialized && !stopped) {
+          await earlyAck(req, res, { app, signingSecret, ready: whenInitialized, log, track });
+          return;
+        }
+        if (stopped) {
           res.writeHead(503, { 'content-type': 'application/json; charset=utf-8' });
-          res.end(JSON.stringify({ error: 'slack adapter not ready' }));
+          res.end(JSON.stringify({ error: 'slack adapter stopped' }));
           return;
         }
         listener(req, res);
@@ -144,6 +156,7 @@ export function createSlackAdapter(config: Config, deps: SlackAdapterDeps): Slac
       const auth = await client.auth.test();
       botUserId = auth.user_id;
       initialized = true;
+      markInitialized();
     }
     if (socketReceiver && !socketStarted) {
       await app.start();
