@@ -16,6 +16,7 @@ import type { Platform, Services } from './core/services.js';
 import { createManagedStore, type ManagedStore } from './db/managed-store.js';
 import { markProcessed } from './db/queries/processed-events.js';
 import { listSyncState } from './db/queries/sync-state.js';
+import { createShardLease, fingerprint } from './db/shard-lease.js';
 import { registerHealthRoutes } from './http/health.js';
 import { registerIngestRoutes } from './http/ingest.js';
 import { createHttpServer, type HttpServer } from './http/server.js';
@@ -75,7 +76,11 @@ export function buildCore(config: Config, opts: CoreOptions = {}): Core {
  * posts (`digest run`): processed-event dedupe for Slack, autocomplete for Discord. The Slack adapter
  * registers its routes on `http`; the caller decides whether that server ever listens.
  */
-export function buildAdapters(core: Core, http: HttpServer): Map<Platform, ChatAdapter> {
+export function buildAdapters(
+  core: Core,
+  http: HttpServer,
+  opts: { shardLease?: boolean } = {},
+): Map<Platform, ChatAdapter> {
   const { config, log, metrics, store, services, bot } = core;
   const adapters = new Map<Platform, ChatAdapter>();
   if (config.slack.botToken) {
@@ -92,6 +97,15 @@ export function buildAdapters(core: Core, http: HttpServer): Map<Platform, ChatA
     );
   }
   if (config.discord.token) {
+    // Replicas on one Postgres take turns per gateway shard; the embedded store is one process anyway.
+    const databaseUrl = opts.shardLease ? config.databaseUrl?.reveal() : undefined;
+    const lease = databaseUrl
+      ? createShardLease({
+          databaseUrl,
+          scope: `discord:${fingerprint(config.discord.token.reveal())}`,
+          log: log.child({ component: 'shard-lease' }),
+        })
+      : undefined;
     adapters.set(
       'discord',
       createDiscordAdapter(config, {
@@ -99,6 +113,7 @@ export function buildAdapters(core: Core, http: HttpServer): Map<Platform, ChatA
         log: log.child({ adapter: 'discord' }),
         metrics,
         autocomplete: (source, partial) => autocomplete(services, source, partial),
+        ...(lease ? { lease } : {}),
       }),
     );
   }
@@ -133,7 +148,7 @@ export async function startService(
     onError: (err) => log.warn({ err }, 'money metrics unavailable'),
   });
   const http = createHttpServer({ host: config.host, port: config.port, log: log.child({ component: 'http' }) });
-  const adapters = buildAdapters(core, http);
+  const adapters = buildAdapters(core, http, { shardLease: true });
   registerHealthRoutes(http, {
     metrics,
     metricsToken: config.metricsToken,

@@ -7,10 +7,11 @@
  * @module
  */
 import { createHash } from 'node:crypto';
-import { type Client, Events, Status } from 'discord.js';
+import { type Client, Events, Routes, Status } from 'discord.js';
 import type { Bot } from '../../commands/dispatch.js';
 import type { Config } from '../../config.js';
 import type { ChatAdapter, PostResult } from '../../core/chat-adapter.js';
+import type { ShardLease } from '../../db/shard-lease.js';
 import type { Logger } from '../../logger.js';
 import type { Metrics } from '../../metrics.js';
 import { createClient } from './client.js';
@@ -29,6 +30,8 @@ export interface DiscordAdapterDeps {
   metrics: Metrics;
   now?: () => Date;
   autocomplete?: AutocompleteSource;
+  /** Replicas on one Postgres: connect only the gateway shards this lease holds (none: connect all). */
+  lease?: ShardLease;
 }
 
 export type DiscordAdapter = ChatAdapter & {
@@ -52,6 +55,8 @@ export function createDiscordAdapter(config: Config, deps: DiscordAdapterDeps): 
   let stopped = false;
   let registered: RegisterResult | undefined;
   let fallback: Promise<void> | undefined;
+  let shards: { ids: number[]; count: number } | undefined;
+  let restOnly: Client | undefined;
 
   function token(): string {
     const t = config.discord.token;
@@ -89,7 +94,7 @@ export function createDiscordAdapter(config: Config, deps: DiscordAdapterDeps): 
   }
 
   async function connect(): Promise<void> {
-    const c = createClient(config, { messageContent });
+    const c = createClient(config, { messageContent, ...(shards ? { shards } : {}) });
     wire(c);
     client = c;
     const ready = new Promise<void>((resolve) => c.once(Events.ClientReady, () => resolve()));
@@ -105,6 +110,27 @@ export function createDiscordAdapter(config: Config, deps: DiscordAdapterDeps): 
     }
     await ready;
     log.info({ guilds: c.guilds.cache.size, messageContent, user: c.user?.tag }, 'discord connected');
+  }
+
+  /** A client that never logs in to the gateway: REST only (a standby replica posting a digest). */
+  function rest(): Client {
+    if (!restOnly) {
+      restOnly = createClient(config, { messageContent });
+      restOnly.token = token();
+      restOnly.rest.setToken(restOnly.token);
+    }
+    return restOnly;
+  }
+
+  /** The lease hook: serve exactly the shards held; none while standing by. */
+  async function serve(held: number[], count: number): Promise<void> {
+    const previous = client;
+    client = undefined;
+    await previous?.destroy();
+    shards = held.length ? { ids: held, count } : undefined;
+    if (!held.length || stopped) return;
+    await connect();
+    if (client) await register(client);
   }
 
   async function reconnect(): Promise<void> {
@@ -131,19 +157,33 @@ export function createDiscordAdapter(config: Config, deps: DiscordAdapterDeps): 
     registration: () => registered,
     async start() {
       stopped = false;
-      await connect();
-      if (client) await register(client);
+      const lease = deps.lease;
+      if (!lease) {
+        await connect();
+        if (client) await register(client);
+        return;
+      }
+      // One gateway session per shard across replicas: Discord sends every event to each session.
+      const gateway = (await rest().rest.get(Routes.gatewayBot())) as { shards?: number };
+      const count = Math.max(1, gateway.shards ?? 1);
+      await lease.start(count, (held) => serve(held, count));
     },
     async stop() {
       stopped = true;
       await fallback?.catch(() => undefined);
       await client?.destroy();
+      await deps.lease?.stop();
+      await restOnly?.destroy();
     },
-    ready: () => client?.isReady() === true && client.ws.status === Status.Ready,
+    ready: () =>
+      deps.lease && deps.lease.held().length === 0
+        ? deps.lease.healthy()
+        : client?.isReady() === true && client.ws.status === Status.Ready,
     async post(target, reply, opts): Promise<PostResult> {
-      const c = client;
-      if (!c?.isReady()) throw new Error('Discord is not connected');
-      const channel = await c.channels.fetch(target.channelId);
+      // A standby replica (no shard lease) still posts digests and alerts, through REST alone.
+      const c = client?.isReady() ? client : deps.lease ? rest() : undefined;
+      if (!c) throw new Error('Discord is not connected');
+      const channel = await c.channels.fetch(target.channelId, { allowUnknownGuild: !c.isReady() });
       if (!channel?.isSendable()) {
         throw new Error(`Discord channel ${target.channelId} is not a text channel the bot can post in`);
       }
