@@ -51,6 +51,8 @@ export function fingerprint(secret: string): string {
 export function createShardLease(opts: ShardLeaseOptions): ShardLease {
   const pollMs = opts.pollMs ?? LEASE_POLL_MS;
   const key = scopeKey(opts.scope);
+  /** A query slower than this means a hung connection, which counts as a lost one. */
+  const answerMs = Math.max(pollMs, 2_000);
   const log = opts.log;
   let sql: Sql | undefined;
   let held: number[] = [];
@@ -66,7 +68,7 @@ export function createShardLease(opts: ShardLeaseOptions): ShardLease {
       // The locks live as long as this one session: never recycle it.
       idle_timeout: 0,
       max_lifetime: null,
-      connect_timeout: Math.max(1, Math.floor(pollMs / 1000)),
+      connect_timeout: Math.ceil(answerMs / 1000),
       keep_alive: 5,
       // The server notices a vanished holder (a host that died without closing its socket) within
       // about 10 + 5 × 3 = 25 s and frees its locks: takeover stays under 30 s.
@@ -87,11 +89,11 @@ export function createShardLease(opts: ShardLeaseOptions): ShardLease {
     await s?.end({ timeout: 1 }).catch(() => undefined);
   }
 
-  /** Rejects when `p` takes longer than a poll: a hung connection counts as a lost one. */
+  /** Rejects when `p` takes longer than `answerMs`. */
   function bounded<T>(p: Promise<T>): Promise<T> {
     let t: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      t = setTimeout(() => reject(new Error(`no answer from Postgres within ${pollMs} ms`)), pollMs);
+      t = setTimeout(() => reject(new Error(`no answer from Postgres within ${answerMs} ms`)), answerMs);
     });
     return Promise.race([p, timeout]).finally(() => clearTimeout(t));
   }

@@ -6,6 +6,13 @@
  * embedded store is one process; there is no second replica to keep out).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDiscordAdapter } from '../../src/adapters/discord/discord-adapter.js';
+import type { Bot } from '../../src/commands/dispatch.js';
+import { loadConfig } from '../../src/config.js';
+import { reply } from '../../src/core/reply.js';
+import { createShardLease } from '../../src/db/shard-lease.js';
+import { createLogger } from '../../src/logger.js';
+import { createMetrics } from '../../src/metrics.js';
 import { DEMO_GENERATION_IDS, DEMO_INFERENCE_KEY, DEMO_MANAGEMENT_KEY } from '../../src/openrouter/simulator/seed.js';
 import { POSTGRES_SKIP_REASON, type TestDb, testDb } from '../support/db.js';
 import { type FakeDiscord, startFakeDiscord } from '../support/fake-discord.js';
@@ -85,5 +92,52 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)(
       expect(fake.sessions()).toBe(1);
       await b.stop();
     }, 120_000);
+
+    it('a standby replica still posts digests (REST only, no gateway session) and takes over on a clean stop', async () => {
+      const config = loadConfig({
+        DISCORD_TOKEN: 'fake.discord.token-efgh',
+        DISCORD_API_URL: fake.apiUrl,
+        DISCORD_GUILD_ID: fake.guildId,
+      });
+      const log = createLogger({ level: 'silent' });
+      const bot = {
+        commands: [],
+        runText: async () => ({}),
+        runCommand: async () => ({}),
+        lookupPastedIds: async () => [],
+        pressButton: async () => ({}),
+      } as unknown as Bot;
+      const make = () =>
+        createDiscordAdapter(config, {
+          bot,
+          log,
+          metrics: createMetrics({ defaults: false }),
+          lease: createShardLease({ databaseUrl: db.url ?? '', scope: 'discord:in-process', log, pollMs: 200 }),
+        });
+      const holder = make();
+      const standby = make();
+      try {
+        await holder.start();
+        await standby.start();
+        expect(holder.client()?.isReady()).toBe(true);
+        expect(standby.client()).toBeUndefined();
+        expect(standby.ready()).toBe(true); // standing by is healthy
+        const before = fake.sessions();
+        const posted = await standby.post(
+          { channelId: fake.channelId },
+          reply({ title: 'Weekly digest', summary: 'Spend last week: $12.00' }),
+        );
+        expect(fake.messages.get(posted.messageId)).toMatchObject({ channel_id: fake.channelId });
+        expect(fake.sessions()).toBe(before);
+
+        await holder.stop(); // a clean stop ends the lease session: the standby takes over on its next poll
+        const deadline = Date.now() + 5_000;
+        while (!standby.client()?.isReady() && Date.now() < deadline) await sleep(50);
+        expect(standby.client()?.isReady()).toBe(true);
+      } finally {
+        await holder.stop();
+        await standby.stop();
+      }
+    }, 60_000);
   },
 );

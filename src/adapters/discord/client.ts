@@ -21,8 +21,8 @@ const cacheLimits = Options.cacheWithLimits({
   DMMessageManager: 0,
   GuildMessageManager: 0,
   // Its own member is needed for permission checks in channels; nobody else's.
-  GuildMemberManager: { maxSize: 0, keepOverLimit: (member) => member.id === member.client.user.id },
-  UserManager: { maxSize: 0, keepOverLimit: (user) => user.id === user.client.user.id },
+  GuildMemberManager: { maxSize: 0, keepOverLimit: (member) => member.id === member.client.user?.id },
+  UserManager: { maxSize: 0, keepOverLimit: (user) => user.id === user.client.user?.id },
   PresenceManager: 0,
   ReactionManager: 0,
   ReactionUserManager: 0,
@@ -55,7 +55,7 @@ export function createClient(config: Config, settings: ClientSettings): Client {
     sweepers: {
       ...Options.DefaultSweeperSettings,
       threads: { interval: 3_600, lifetime: 3_600 },
-      users: { interval: 3_600, filter: () => (user) => user.id !== user.client.user.id },
+      users: { interval: 3_600, filter: () => (user) => user.id !== user.client.user?.id },
     },
   });
 }
