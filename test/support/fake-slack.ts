@@ -101,6 +101,12 @@ export interface FakeSlack {
   rateLimit(method: string, seconds: number, count?: number): void;
   /** The next `count` calls to `method` get this HTTP status (e.g. 503). */
   fail(method: string, status: number, count?: number): void;
+  /**
+   * The next `count` calls to `method` take effect (a message is posted) but are never answered: the
+   * connection stays open, as when Slack did the work and the answer was lost. Fault-injection tests
+   * kill the bot while it waits.
+   */
+  stall(method: string, count?: number): void;
   /** A fresh response_url on this fake. */
   responseUrl(): string;
   /** Socket Mode: resolves once a client is connected and has been sent `hello`. */
@@ -116,6 +122,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   const users = new Map<string, FakeUserInfo>();
   const limits = new Map<string, { seconds: number; count: number }>();
   const failures = new Map<string, { status: number; count: number }>();
+  const stalls = new Map<string, number>();
   const sockets = new Set<WebSocket>();
   const pendingAcks = new Map<string, (ack: Json) => void>();
   const connectWaiters: (() => void)[] = [];
@@ -229,6 +236,13 @@ export async function startFakeSlack(): Promise<FakeSlack> {
           send(res, failure.status, { ok: false, error: 'fatal_error' });
           return;
         }
+        const stalled = stalls.get(method) ?? 0;
+        if (stalled > 0) {
+          stalls.set(method, stalled - 1);
+          record(method, 0);
+          api(method, body);
+          return; // no answer: closeAllConnections() ends it when the fake closes
+        }
         const limit = limits.get(method);
         if (limit && limit.count > 0) {
           limit.count -= 1;
@@ -312,6 +326,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     setUser: (id, info) => users.set(id, info),
     rateLimit: (method, seconds, count = 1) => limits.set(method, { seconds, count }),
     fail: (method, status, count = 1) => failures.set(method, { status, count }),
+    stall: (method, count = 1) => stalls.set(method, count),
     responseUrl() {
       responseCounter += 1;
       return `${url}/response/r${responseCounter}`;
