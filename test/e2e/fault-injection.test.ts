@@ -129,7 +129,11 @@ for (const { backend, skipReason } of allBackends()) {
           // 2. New spend on OpenRouter; the service's start-up sync gets the account-wide activity,
           //    then hangs on the per-key activity: killed there, with part of the sync written.
           const hash = before.keys[0]?.hash ?? '';
+          // (`/activity` lists completed UTC days only: the new spend is yesterday's.)
+          const today = or.sim.now();
+          or.sim.setNow(new Date(today.getTime() - 86_400_000));
           or.sim.spend(hash, 1.25);
+          or.sim.setNow(today);
           or.sim.inject({ endpoint: '/activity', latencyMs: 0, times: 1 });
           or.sim.inject({ endpoint: '/activity', hang: true, times: Number.POSITIVE_INFINITY });
           const calls = or.sim.calls['/activity'] ?? 0;
@@ -137,6 +141,14 @@ for (const { backend, skipReason } of allBackends()) {
           await until(() => (or.sim.calls['/activity'] ?? 0) >= calls + 2, 'the per-key activity request');
           await victim.kill();
           or.sim.clearFaults();
+          // Killed in the middle: the account-wide part is written, the per-key part started, not done.
+          const mid = await withStore(store, async (h) => ({
+            state: await h.db.select().from(syncState),
+            accountUsage: usageByKey(await h.db.select().from(activityDays))[''] ?? 0,
+          }));
+          const perKeyState = mid.state.find((s) => s.name === 'activity-keys');
+          expect(perKeyState?.lastStartedAt?.getTime() ?? 0).toBeGreaterThan(perKeyState?.lastOkAt?.getTime() ?? 0);
+          expect(mid.accountUsage).toBeCloseTo((usageByKey(before.activity)[''] ?? 0) + 1.25, 4);
 
           // 3. Restarted: the service finishes the sync (activity, then credits) and stops cleanly.
           const again = start(env);
@@ -164,7 +176,10 @@ for (const { backend, skipReason } of allBackends()) {
             ...expected.map((r) => ({ keyHash: '', usage: r.usage })),
             ...perKey.flatMap((k) => k.rows.map((r) => ({ keyHash: k.hash, usage: r.usage }))),
           ]);
-          expect(usageByKey(after.activity)).toEqual(want);
+          const got = usageByKey(after.activity);
+          expect(Object.keys(got).sort()).toEqual(Object.keys(want).sort());
+          // The store keeps micro-dollars per row: sums may differ in the last digit.
+          for (const [k, v] of Object.entries(want)) expect(got[k], k).toBeCloseTo(v, 4);
           expect(after.activity.length).toBe(afterKeys.size);
           expect(after.state.find((s) => s.name === 'activity')?.lastError ?? null).toBeNull();
         }, 240_000);
