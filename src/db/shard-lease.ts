@@ -13,7 +13,7 @@ import postgres, { type Sql } from 'postgres';
 import type { Logger } from '../logger.js';
 
 /** How often a waiting replica tries to take a free lease, and a holder checks it still has it. */
-export const LEASE_POLL_MS = 5_000;
+const LEASE_POLL_MS = 3_000;
 
 export interface ShardLeaseOptions {
   databaseUrl: string;
@@ -53,6 +53,13 @@ export function createShardLease(opts: ShardLeaseOptions): ShardLease {
   const key = scopeKey(opts.scope);
   /** A query slower than this means a hung connection, which counts as a lost one. */
   const answerMs = Math.max(pollMs, 2_000);
+  /**
+   * A lease just taken may have been freed by Postgres while its old holder still has a gateway
+   * session (its own check has not run yet). The old holder gives up within one poll plus one check,
+   * so the new holder waits that long, checks it still holds the lease, and only then connects.
+   */
+  const graceMs = pollMs + answerMs + 1_000;
+  let wake: (() => void) | undefined;
   const log = opts.log;
   let sql: Sql | undefined;
   let held: number[] = [];
@@ -71,11 +78,12 @@ export function createShardLease(opts: ShardLeaseOptions): ShardLease {
       connect_timeout: Math.ceil(answerMs / 1000),
       keep_alive: 5,
       // The server notices a vanished holder (a host that died without closing its socket) within
-      // about 10 + 5 × 3 = 25 s and frees its locks: takeover stays under 30 s.
+      // about 5 + 2 × 3 = 11 s and frees its locks; with a poll (3 s) and the grace (8 s) takeover
+      // stays under 30 s even then.
       connection: {
         application_name: 'credits-bot shard lease',
-        tcp_keepalives_idle: 10,
-        tcp_keepalives_interval: 5,
+        tcp_keepalives_idle: 5,
+        tcp_keepalives_interval: 2,
         tcp_keepalives_count: 3,
       } as Record<string, string | number>,
       onnotice: () => {},
@@ -122,6 +130,19 @@ export function createShardLease(opts: ShardLeaseOptions): ShardLease {
       if (next.includes(shard)) continue;
       const [row] = await bounded(s<{ ok: boolean }[]>`select pg_try_advisory_lock(${key}::int, ${shard}::int) as ok`);
       if (row?.ok) next.push(shard);
+    }
+    if (next.length > now.length) {
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, graceMs);
+        wake = () => {
+          clearTimeout(t);
+          resolve();
+        };
+      });
+      wake = undefined;
+      if (stopped) return held;
+      const still = await stillHeld(s);
+      return next.filter((shard) => still.includes(shard)).sort((a, b) => a - b);
     }
     return next.sort((a, b) => a - b);
   }
@@ -178,6 +199,7 @@ export function createShardLease(opts: ShardLeaseOptions): ShardLease {
     async stop() {
       stopped = true;
       if (timer) clearTimeout(timer);
+      wake?.();
       await running?.catch(() => undefined);
       held = [];
       await dropSession();

@@ -5,6 +5,7 @@
  * killed with SIGKILL the other takes the lease and answers within 30 s. Needs TEST_DATABASE_URL (an
  * embedded store is one process; there is no second replica to keep out).
  */
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDiscordAdapter } from '../../src/adapters/discord/discord-adapter.js';
 import type { Bot } from '../../src/commands/dispatch.js';
@@ -131,7 +132,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)(
         expect(fake.sessions()).toBe(before);
 
         await holder.stop(); // a clean stop ends the lease session: the standby takes over on its next poll
-        const deadline = Date.now() + 5_000;
+        const deadline = Date.now() + 10_000;
         while (!standby.client()?.isReady() && Date.now() < deadline) await sleep(50);
         expect(standby.client()?.isReady()).toBe(true);
       } finally {
@@ -139,5 +140,36 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)(
         await standby.stop();
       }
     }, 60_000);
+
+    it('a holder whose lease session is cut gives the shard up before another replica takes it', async () => {
+      const log = createLogger({ level: 'silent' });
+      const events: string[] = [];
+      const lease = () => createShardLease({ databaseUrl: db.url ?? '', scope: 'discord:cut', log, pollMs: 200 });
+      const a = lease();
+      const b = lease();
+      try {
+        await a.start(1, async (held) => {
+          events.push(`a:${held.join()}`);
+        });
+        await b.start(1, async (held) => {
+          events.push(`b:${held.join()}`);
+        });
+        expect(a.held()).toEqual([0]);
+        expect(b.held()).toEqual([]);
+        // Postgres ends a's session (as on a server restart or a cut connection): a must notice it
+        // lost the lock and let go of the shard; b then takes it.
+        await db.handle.db.execute(
+          sql`select pg_terminate_backend(pid) from pg_stat_activity
+              where application_name = 'credits-bot shard lease' and pid in (
+                select pid from pg_locks where locktype = 'advisory' and objsubid = 2 and granted)`,
+        );
+        const deadline = Date.now() + 10_000;
+        while (!(b.held().length === 1 && a.held().length === 0) && Date.now() < deadline) await sleep(50);
+        expect(events).toEqual(['a:0', 'a:', 'b:0']);
+      } finally {
+        await a.stop();
+        await b.stop();
+      }
+    }, 30_000);
   },
 );
