@@ -79,7 +79,12 @@ export function buildCore(config: Config, opts: CoreOptions = {}): Core {
 export function buildAdapters(
   core: Core,
   http: HttpServer,
-  opts: { shardLease?: boolean } = {},
+  opts: {
+    /** Replicas on one Postgres: the Discord adapter connects only the gateway shards it leases. */
+    shardLease?: boolean;
+    /** One-shot commands: the Discord adapter posts through REST and never opens a gateway session. */
+    postOnly?: boolean;
+  } = {},
 ): Map<Platform, ChatAdapter> {
   const { config, log, metrics, store, services, bot } = core;
   const adapters = new Map<Platform, ChatAdapter>();
@@ -114,6 +119,7 @@ export function buildAdapters(
         metrics,
         autocomplete: (source, partial) => autocomplete(services, source, partial),
         ...(lease ? { lease } : {}),
+        ...(opts.postOnly ? { postOnly: true } : {}),
       }),
     );
   }

@@ -32,6 +32,8 @@ export interface DiscordAdapterDeps {
   autocomplete?: AutocompleteSource;
   /** Replicas on one Postgres: connect only the gateway shards this lease holds (none: connect all). */
   lease?: ShardLease;
+  /** Post only, never open a gateway session (one-shot commands such as `digest run`): no events, no answers. */
+  postOnly?: boolean;
 }
 
 export type DiscordAdapter = ChatAdapter & {
@@ -157,6 +159,10 @@ export function createDiscordAdapter(config: Config, deps: DiscordAdapterDeps): 
     registration: () => registered,
     async start() {
       stopped = false;
+      if (deps.postOnly) {
+        rest();
+        return;
+      }
       const lease = deps.lease;
       if (!lease) {
         await connect();
@@ -176,12 +182,14 @@ export function createDiscordAdapter(config: Config, deps: DiscordAdapterDeps): 
       await restOnly?.destroy();
     },
     ready: () =>
-      deps.lease && deps.lease.held().length === 0
-        ? deps.lease.healthy()
-        : client?.isReady() === true && client.ws.status === Status.Ready,
+      deps.postOnly
+        ? true
+        : deps.lease && deps.lease.held().length === 0
+          ? deps.lease.healthy()
+          : client?.isReady() === true && client.ws.status === Status.Ready,
     async post(target, reply, opts): Promise<PostResult> {
       // A standby replica (no shard lease) still posts digests and alerts, through REST alone.
-      const c = client?.isReady() ? client : deps.lease ? rest() : undefined;
+      const c = client?.isReady() ? client : deps.lease || deps.postOnly ? rest() : undefined;
       if (!c) throw new Error('Discord is not connected');
       const channel = await c.channels.fetch(target.channelId, { allowUnknownGuild: !c.isReady() });
       if (!channel?.isSendable()) {
