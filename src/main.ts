@@ -15,6 +15,7 @@ import type { DbHandle } from './db/client.js';
 import { createManagedStore, type ManagedStore } from './db/managed-store.js';
 import { markProcessed } from './db/queries/processed-events.js';
 import { listSyncState } from './db/queries/sync-state.js';
+import { createShardLease, fingerprint } from './db/shard-lease.js';
 import { registerHealthRoutes } from './http/health.js';
 import { registerIngestRoutes } from './http/ingest.js';
 import { serveLocalAsk } from './http/local-ask.js';
@@ -81,7 +82,16 @@ export function buildCore(config: Config, opts: CoreOptions = {}): Core {
  * posts (`digest run`): processed-event dedupe for Slack, autocomplete for Discord. The Slack adapter
  * registers its routes on `http`; the caller decides whether that server ever listens.
  */
-export async function buildAdapters(core: Core, http: HttpServer): Promise<Map<Platform, ChatAdapter>> {
+export async function buildAdapters(
+  core: Core,
+  http: HttpServer,
+  opts: {
+    /** Replicas on one Postgres: the Discord adapter connects only the gateway shards it leases. */
+    shardLease?: boolean;
+    /** One-shot commands: the Discord adapter posts through REST and never opens a gateway session. */
+    postOnly?: boolean;
+  } = {},
+): Promise<Map<Platform, ChatAdapter>> {
   const { config, log, metrics, store, services, bot } = core;
   const adapters = new Map<Platform, ChatAdapter>();
   // Each platform's SDK (Bolt, discord.js: seconds of start-up and tens of MB) loads only when its token is set.
@@ -101,6 +111,15 @@ export async function buildAdapters(core: Core, http: HttpServer): Promise<Map<P
   }
   if (config.discord.token) {
     const { createDiscordAdapter } = await import('./adapters/discord/discord-adapter.js');
+    // Replicas on one Postgres take turns per gateway shard; the embedded store is one process anyway.
+    const databaseUrl = opts.shardLease ? config.databaseUrl?.reveal() : undefined;
+    const lease = databaseUrl
+      ? createShardLease({
+          databaseUrl,
+          scope: `discord:${fingerprint(config.discord.token.reveal())}`,
+          log: log.child({ component: 'shard-lease' }),
+        })
+      : undefined;
     adapters.set(
       'discord',
       createDiscordAdapter(config, {
@@ -108,6 +127,8 @@ export async function buildAdapters(core: Core, http: HttpServer): Promise<Map<P
         log: log.child({ adapter: 'discord' }),
         metrics,
         autocomplete: (source, partial) => autocomplete(services, source, partial),
+        ...(lease ? { lease } : {}),
+        ...(opts.postOnly ? { postOnly: true } : {}),
       }),
     );
   }
@@ -142,7 +163,7 @@ export async function startService(
     onError: (err) => log.warn({ err }, 'money metrics unavailable'),
   });
   const http = createHttpServer({ host: config.host, port: config.port, log: log.child({ component: 'http' }) });
-  const adapters = await buildAdapters(core, http);
+  const adapters = await buildAdapters(core, http, { shardLease: true });
   registerHealthRoutes(http, {
     metrics,
     metricsToken: config.metricsToken,

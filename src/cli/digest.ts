@@ -17,7 +17,9 @@ export async function runDigestCli(config: Config, at: Date): Promise<number> {
   }
   // The Slack adapter registers its routes on this server, which never listens: the CLI only posts.
   const http = createHttpServer({ host: '127.0.0.1', port: 0, log: core.log });
-  const adapters = await buildAdapters(core, http);
+  // Discord: REST only. A gateway session would receive every event too, and answer pasted ids a
+  // second time next to the running service.
+  const adapters = await buildAdapters(core, http, { postOnly: true });
   try {
     for (const adapter of adapters.values()) {
       await adapter

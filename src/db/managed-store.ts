@@ -12,6 +12,7 @@ import type { Logger } from '../logger.js';
 import { createDb, type DbHandle } from './client.js';
 import { DataDirLockedError, exitBecauseLocked } from './data-dir-lock.js';
 import { migrate } from './migrate.js';
+import { releaseDeadClaims } from './queries/digest-deliveries.js';
 
 export interface ManagedStore extends Store {
   /** Resolves when first connected and migrated. */
@@ -73,6 +74,11 @@ export function createManagedStore(opts: StoreOptions): ManagedStore {
       try {
         const h = await (opts.open ? opts.open() : openDb(opts.config, opts.log, opts.memory));
         await migrate(h);
+        if (h.kind === 'pglite') {
+          // We hold DATA_DIR: an open digest claim is a dead process's; the next run takes it over now.
+          const released = await releaseDeadClaims(h.db, new Date());
+          if (released > 0) opts.log.warn({ released }, 'took over digest deliveries a stopped process left claimed');
+        }
         handle = h;
         healthy = true;
         lastProblem = undefined;

@@ -106,6 +106,7 @@ export class FakeDiscord {
   /** The original response message of each interaction token. */
   readonly originals = new Map<string, Json>();
   options: FakeDiscordOptions;
+  private readonly acknowledged = new Set<string>();
   private readonly server: Server;
   private readonly wss: WebSocketServer;
   private readonly connections = new Set<Connection>();
@@ -263,11 +264,21 @@ export class FakeDiscord {
     return [...this.connections].find((c) => c.identified);
   }
 
-  /** Sends a dispatch on the identified connection. */
+  /** Gateway sessions that identified and are still open (replicas that connected the one shard). */
+  sessions(): number {
+    return [...this.connections].filter((c) => c.identified).length;
+  }
+
+  /**
+   * Sends a dispatch on every identified connection. Like Discord: two gateway sessions for the same
+   * shard both receive every event; keeping one session per shard across replicas is the bot's job
+   * (shared/reference/slack-discord-offline.md, "Added: what the platforms really do";
+   * https://discord.com/developers/docs/events/gateway#sharding).
+   */
   dispatch(t: string, d: Json): void {
-    const conn = this.live();
-    if (!conn) throw new Error(`no identified gateway connection to send ${t} on`);
-    this.dispatchTo(conn, t, d);
+    const live = [...this.connections].filter((c) => c.identified);
+    if (!live.length) throw new Error(`no identified gateway connection to send ${t} on`);
+    for (const conn of live) this.dispatchTo(conn, t, d);
   }
 
   /** Drops the connection with a resumable close code; the client should resume. */
@@ -660,6 +671,12 @@ export class FakeDiscord {
       'POST',
       /^interactions\/\d+\/([^/]+)\/callback$/,
       (res, [token = ''], body) => {
+        // An interaction is acknowledged once; a second callback (another session's) is refused
+        // (shared/reference/slack-discord-offline.md §9; DOCS opcodes-and-status-codes.mdx L251).
+        if (this.acknowledged.has(token)) {
+          return this.json(res, 400, { code: 40060, message: 'Interaction has already been acknowledged.' });
+        }
+        this.acknowledged.add(token);
         if (body.type === 4 || body.type === 5) {
           const data = (body.data ?? {}) as Json;
           this.originals.set(token, this.messageFrom(data, this.channelId, { webhook_id: this.applicationId }));

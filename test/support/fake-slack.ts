@@ -155,6 +155,12 @@ export interface FakeSlack {
   fail(method: string, status: number, count?: number): void;
   /** The next `count` calls to `method` are answered only after `ms` (a slow network at start-up). */
   slow(method: string, ms: number, count?: number): void;
+  /**
+   * The next `count` calls to `method` take effect (a message is posted) but are never answered: the
+   * connection stays open, as when Slack did the work and the answer was lost. Fault-injection tests
+   * kill the bot while it waits.
+   */
+  stall(method: string, count?: number): void;
   /** A fresh slash command response_url on this fake (every post adds a new message). */
   responseUrl(): string;
   /**
@@ -184,6 +190,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   const limits = new Map<string, { seconds: number; count: number }>();
   const failures = new Map<string, { status: number; count: number }>();
   const delays = new Map<string, { ms: number; count: number }>();
+  const stalls = new Map<string, number>();
   const sockets = new Set<WebSocket>();
   const pendingAcks = new Map<string, (ack: Json) => void>();
   const connectWaiters: (() => void)[] = [];
@@ -355,6 +362,13 @@ export async function startFakeSlack(): Promise<FakeSlack> {
           send(res, failure.status, { ok: false, error: 'fatal_error' });
           return;
         }
+        const stalled = stalls.get(method) ?? 0;
+        if (stalled > 0) {
+          stalls.set(method, stalled - 1);
+          record(method, 0);
+          api(method, body);
+          return; // no answer: closeAllConnections() ends it when the fake closes
+        }
         const limit = limits.get(method);
         if (limit && limit.count > 0) {
           limit.count -= 1;
@@ -448,6 +462,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     rateLimit: (method, seconds, count = 1) => limits.set(method, { seconds, count }),
     fail: (method, status, count = 1) => failures.set(method, { status, count }),
     slow: (method, ms, count = 1) => delays.set(method, { ms, count }),
+    stall: (method, count = 1) => stalls.set(method, count),
     responseUrl() {
       responseCounter += 1;
       return `${url}/response/r${responseCounter}`;

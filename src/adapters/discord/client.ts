@@ -10,6 +10,8 @@ import type { Config } from '../../config.js';
 export interface ClientSettings {
   /** The privileged intent; false after Discord refused it (close code 4014). */
   messageContent: boolean;
+  /** The gateway shards this client connects (the ones this replica leases) out of `count`. */
+  shards?: { ids: number[]; count: number };
 }
 
 /** The bot keeps guilds, channels and roles (needed to route messages and check permissions) and little else. */
@@ -19,8 +21,8 @@ const cacheLimits = Options.cacheWithLimits({
   DMMessageManager: 0,
   GuildMessageManager: 0,
   // Its own member is needed for permission checks in channels; nobody else's.
-  GuildMemberManager: { maxSize: 0, keepOverLimit: (member) => member.id === member.client.user.id },
-  UserManager: { maxSize: 0, keepOverLimit: (user) => user.id === user.client.user.id },
+  GuildMemberManager: { maxSize: 0, keepOverLimit: (member) => member.id === member.client.user?.id },
+  UserManager: { maxSize: 0, keepOverLimit: (user) => user.id === user.client.user?.id },
   PresenceManager: 0,
   ReactionManager: 0,
   ReactionUserManager: 0,
@@ -43,6 +45,7 @@ export function createClient(config: Config, settings: ClientSettings): Client {
   if (settings.messageContent) intents.push(GatewayIntentBits.MessageContent);
   return new Client({
     intents,
+    ...(settings.shards ? { shards: settings.shards.ids, shardCount: settings.shards.count } : {}),
     // Messages in threads the bot has not seen yet arrive with an uncached channel.
     partials: [Partials.Channel],
     rest: { api: config.discord.apiUrl, version: '10' },
@@ -52,7 +55,7 @@ export function createClient(config: Config, settings: ClientSettings): Client {
     sweepers: {
       ...Options.DefaultSweeperSettings,
       threads: { interval: 3_600, lifetime: 3_600 },
-      users: { interval: 3_600, filter: () => (user) => user.id !== user.client.user.id },
+      users: { interval: 3_600, filter: () => (user) => user.id !== user.client.user?.id },
     },
   });
 }

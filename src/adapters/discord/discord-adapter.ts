@@ -7,11 +7,12 @@
  * @module
  */
 import { createHash } from 'node:crypto';
-import { type Client, Events, type SendableChannels, Status } from 'discord.js';
+import { type Client, Events, Routes, type SendableChannels, Status } from 'discord.js';
 import { discordGuilds } from '../../commands/access.js';
 import type { Bot } from '../../commands/dispatch.js';
 import type { Config } from '../../config.js';
 import type { ChatAdapter, PostResult } from '../../core/chat-adapter.js';
+import type { ShardLease } from '../../db/shard-lease.js';
 import type { Logger } from '../../logger.js';
 import type { Metrics } from '../../metrics.js';
 import { createClient } from './client.js';
@@ -30,6 +31,10 @@ export interface DiscordAdapterDeps {
   metrics: Metrics;
   now?: () => Date;
   autocomplete?: AutocompleteSource;
+  /** Replicas on one Postgres: connect only the gateway shards this lease holds (none: connect all). */
+  lease?: ShardLease;
+  /** Post only, never open a gateway session (one-shot commands such as `digest run`): no events, no answers. */
+  postOnly?: boolean;
 }
 
 export type DiscordAdapter = ChatAdapter & {
@@ -62,7 +67,8 @@ export function createDiscordAdapter(config: Config, deps: DiscordAdapterDeps): 
   async function earlierPost(
     channel: SendableChannels,
     key: string,
-    botId: string,
+    /** Unknown on a REST-only client (never logged in): the marker alone then identifies the post. */
+    botId: string | undefined,
   ): Promise<string | undefined | 'unreadable'> {
     if (!('messages' in channel)) return 'unreadable';
     try {
@@ -71,7 +77,7 @@ export function createDiscordAdapter(config: Config, deps: DiscordAdapterDeps): 
       const nonce = nonceFor(key);
       const mine = recent.find(
         (m) =>
-          m.author.id === botId &&
+          (botId === undefined || m.author.id === botId) &&
           (m.nonce === nonce || m.embeds.some((e) => e.footer?.text.includes(marker) === true)),
       );
       return mine?.id;
@@ -88,6 +94,8 @@ export function createDiscordAdapter(config: Config, deps: DiscordAdapterDeps): 
   let stopped = false;
   let registered: RegisterResult | undefined;
   let fallback: Promise<void> | undefined;
+  let shards: { ids: number[]; count: number } | undefined;
+  let restOnly: Client | undefined;
 
   function token(): string {
     const t = config.discord.token;
@@ -125,7 +133,7 @@ export function createDiscordAdapter(config: Config, deps: DiscordAdapterDeps): 
   }
 
   async function connect(): Promise<void> {
-    const c = createClient(config, { messageContent });
+    const c = createClient(config, { messageContent, ...(shards ? { shards } : {}) });
     wire(c);
     client = c;
     const ready = new Promise<void>((resolve) => c.once(Events.ClientReady, () => resolve()));
@@ -141,6 +149,27 @@ export function createDiscordAdapter(config: Config, deps: DiscordAdapterDeps): 
     }
     await ready;
     log.info({ guilds: c.guilds.cache.size, messageContent, user: c.user?.tag }, 'discord connected');
+  }
+
+  /** A client that never logs in to the gateway: REST only (a standby replica posting a digest). */
+  function rest(): Client {
+    if (!restOnly) {
+      restOnly = createClient(config, { messageContent });
+      restOnly.token = token();
+      restOnly.rest.setToken(restOnly.token);
+    }
+    return restOnly;
+  }
+
+  /** The lease hook: serve exactly the shards held; none while standing by. */
+  async function serve(held: number[], count: number): Promise<void> {
+    const previous = client;
+    client = undefined;
+    await previous?.destroy();
+    shards = held.length ? { ids: held, count } : undefined;
+    if (!held.length || stopped) return;
+    await connect();
+    if (client) await register(client);
   }
 
   async function reconnect(): Promise<void> {
@@ -172,26 +201,46 @@ export function createDiscordAdapter(config: Config, deps: DiscordAdapterDeps): 
           'Neither DISCORD_ALLOWED_GUILDS nor DISCORD_GUILD_ID is set: the bot answers in no Discord server, only direct messages from BOT_ADMINS. Set DISCORD_ALLOWED_GUILDS to the server ids it may answer in.',
         );
       }
-      await connect();
-      if (client) await register(client);
+      if (deps.postOnly) {
+        rest();
+        return;
+      }
+      const lease = deps.lease;
+      if (!lease) {
+        await connect();
+        if (client) await register(client);
+        return;
+      }
+      // One gateway session per shard across replicas: Discord sends every event to each session.
+      const gateway = (await rest().rest.get(Routes.gatewayBot())) as { shards?: number };
+      const count = Math.max(1, gateway.shards ?? 1);
+      await lease.start(count, (held) => serve(held, count));
     },
     async stop() {
       stopped = true;
       await fallback?.catch(() => undefined);
       await client?.destroy();
+      await deps.lease?.stop();
+      await restOnly?.destroy();
     },
-    ready: () => client?.isReady() === true && client.ws.status === Status.Ready,
+    ready: () =>
+      deps.postOnly
+        ? true
+        : deps.lease && deps.lease.held().length === 0
+          ? deps.lease.healthy()
+          : client?.isReady() === true && client.ws.status === Status.Ready,
     async post(target, reply, opts): Promise<PostResult> {
-      const c = client;
-      if (!c?.isReady()) throw new Error('Discord is not connected');
-      const channel = await c.channels.fetch(target.channelId);
+      // A standby replica (no shard lease) still posts digests and alerts, through REST alone.
+      const c = client?.isReady() ? client : deps.lease || deps.postOnly ? rest() : undefined;
+      if (!c) throw new Error('Discord is not connected');
+      const channel = await c.channels.fetch(target.channelId, { allowUnknownGuild: !c.isReady() });
       if (!channel?.isSendable()) {
         throw new Error(`Discord channel ${target.channelId} is not a text channel the bot can post in`);
       }
       const started = Date.now();
       const key = opts?.dedupeKey;
       if (key && opts?.mayHavePosted) {
-        const found = await earlierPost(channel, key, c.user.id);
+        const found = await earlierPost(channel, key, c.user?.id);
         if (found === 'unreadable') {
           log.warn(
             { channel: target.channelId, key },

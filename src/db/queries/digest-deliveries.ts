@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, lt, sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { type DigestDeliveryRow, digestDeliveries } from '../schema.js';
 
@@ -100,4 +100,19 @@ export async function lastDelivery(db: Db, subscriptionId: number): Promise<Deli
     .orderBy(desc(digestDeliveries.windowStart))
     .limit(1);
   return row ?? null;
+}
+
+/**
+ * Ends every open claim now. Only for the embedded store at start-up: its `DATA_DIR` lock means no
+ * other process is running, so a claim still open was left by a process that died mid-delivery,
+ * and the next run takes it over at once instead of after its lease (the post itself is then found
+ * by its dedupe key, never sent twice). Returns how many claims were ended.
+ */
+export async function releaseDeadClaims(db: Db, now: Date): Promise<number> {
+  const rows = await db
+    .update(digestDeliveries)
+    .set({ leaseUntil: new Date(now.getTime() - 1) })
+    .where(and(eq(digestDeliveries.status, 'claimed'), gt(digestDeliveries.leaseUntil, now)))
+    .returning({ id: digestDeliveries.id });
+  return rows.length;
 }
