@@ -31,6 +31,7 @@ export function renderText(r: Reply): string {
   if (r.notes?.length) parts.push(r.notes.map((n) => `- ${n}`).join('\n'));
   if (r.links?.length) parts.push(r.links.map((l) => `${l.label}: ${l.url}`).join('\n'));
   if (r.image) parts.push(`[chart: ${r.image.altText}]`);
+  if (r.file) parts.push(`[file: ${r.file.filename}]`);
   const footer = [r.footer, r.asOf ? `as of ${r.asOf.toISOString().replace('.000Z', 'Z')}` : undefined].filter(Boolean);
   if (footer.length) parts.push(footer.join(' · '));
   return parts.join('\n\n');

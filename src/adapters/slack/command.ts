@@ -34,6 +34,6 @@ export function registerCommand(app: App, { bot, events, seenCommands, actors, r
       channelId: command.channel_id,
     });
     const result = await bot.runText(command.text ?? '', actor);
-    await responder.answerEphemeral(result, (command.text ?? '').trim(), respond);
+    await responder.answerEphemeral(result, (command.text ?? '').trim(), respond, command.channel_id);
   });
 }
