@@ -7,6 +7,7 @@ import type { ButtonHandlers } from './dispatch.js';
 import { estimate } from './estimate.js';
 import { explain } from './explain.js';
 import { help } from './help.js';
+import { home } from './home.js';
 import { reconcile } from './reconcile.js';
 import { request } from './request.js';
 import { usage } from './usage.js';
@@ -22,6 +23,7 @@ export const commands: readonly AnyCommand[] = [
   estimate,
   reconcile,
   audit,
+  home,
   help,
 ];
 

@@ -33,8 +33,11 @@ export const ALERT_SNOOZE = defineButton({
   style: 'secondary',
 });
 
+/** On the Slack App Home, for admins: `home sync` (a sync from OpenRouter, then the overview again). */
+export const HOME_SYNC = defineButton({ action: 'home-sync', label: 'Sync now', kind: 'refresh', style: 'secondary' });
+
 /** Every button the bot shows. */
-export const BUTTONS = [SHARE, REFRESH, ALERT_ACK, ALERT_SNOOZE] as const;
+export const BUTTONS = [SHARE, REFRESH, HOME_SYNC, ALERT_ACK, ALERT_SNOOZE] as const;
 
 export type ButtonAction = (typeof BUTTONS)[number]['action'];
 
