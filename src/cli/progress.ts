@@ -5,7 +5,7 @@
  */
 import cliProgress from 'cli-progress';
 
-export interface Progress {
+interface Progress {
   /** Sets the total (it may grow as the job learns more) and the current count. */
   update(done: number, total: number, step: string): void;
   stop(): void;

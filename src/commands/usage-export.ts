@@ -14,7 +14,7 @@ import { type PeriodName, utcDays } from '../domain/periods.js';
 export const USAGE_FORMATS = ['table', 'csv', 'chart'] as const;
 export type UsageFormat = (typeof USAGE_FORMATS)[number];
 
-export interface ExportRow {
+interface ExportRow {
   /** The display name of the group (model, key name, provider, workspace). */
   label: string;
   usd: number;
@@ -28,7 +28,7 @@ export interface ExportRow {
 const usdCell = (usd: number) => usd.toFixed(6);
 
 /** The whole breakdown (every group, no "others" fold) as CSV with a header and a final `total` row. */
-export function usageCsv(by: string, rows: readonly ExportRow[], comparable: boolean): string {
+function usageCsv(by: string, rows: readonly ExportRow[], comparable: boolean): string {
   const total = rows.reduce((s, r) => s + r.usd, 0);
   const body = [...rows]
     .sort((a, b) => b.usd - a.usd || a.label.localeCompare(b.label))

@@ -34,7 +34,7 @@ export interface ReplyImage {
 }
 
 /** A file to hand over as it is (a CSV export): Slack and Discord attach it, the console prints it. */
-export interface ReplyFile {
+interface ReplyFile {
   filename: string;
   contentType: 'text/csv';
   data: Uint8Array;

@@ -13,7 +13,7 @@ import { renderReply } from './blocks.js';
 import type { SlackEventCounter } from './messages.js';
 import type { SlackResponder } from './respond.js';
 
-export interface HomeDeps {
+interface HomeDeps {
   bot: Bot;
   log: Logger;
   events: SlackEventCounter;
