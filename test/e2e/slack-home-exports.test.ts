@@ -14,6 +14,7 @@ import { loadConfig } from '../../src/config.js';
 import type { Services } from '../../src/core/services.js';
 import { formatUsd } from '../../src/domain/money.js';
 import { createHttpServer, type HttpServer } from '../../src/http/server.js';
+import { syncOnce } from '../../src/jobs/sync.js';
 import { createLogger } from '../../src/logger.js';
 import { createMetrics } from '../../src/metrics.js';
 import { DEMO_MANAGEMENT_KEY } from '../../src/openrouter/simulator/seed.js';
@@ -89,6 +90,8 @@ describeEachBackend('usage files and the App Home', (s) => {
       metrics,
       now: () => TEST_NOW,
     };
+    // Fill the store first, so the first command does not sync inside the test's time.
+    await syncOnce({ db: s.db, openrouter: or.client, now: () => TEST_NOW, logger: log });
     const bot = createBot(services, commands, buttons);
     http = createHttpServer({ host: '127.0.0.1', port: 0, log });
     slack = createSlackAdapter(config, {
