@@ -5,10 +5,16 @@
  * loads no SDK and no store), builds what it needs through main.ts and exits with 0 (done), 1 (could not do it) or 2 (did not understand the input).
  * @module
  */
+import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
 import { config, fail } from './cli/common.js';
 import { DataDirLockedError, exitBecauseLocked } from './db/data-dir-lock.js';
 import { MissingKeyError } from './errors.js';
+
+/** The version in package.json (next to dist/ in the built tree and in the package). */
+function version(): string {
+  return (createRequire(import.meta.url)('../package.json') as { version: string }).version;
+}
 
 const HELP = `credits-bot: OpenRouter credits in Slack, Discord and the terminal
 
@@ -25,6 +31,10 @@ Usage:
   credits-bot demo                    the bot against the bundled OpenRouter simulator with sample data
   credits-bot discord register        register the /credits slash command
   credits-bot discord invite          print the invite URL for the Discord bot
+  credits-bot --version               print the version
+  credits-bot --help                  print this help
+
+Settings come from the environment (and a .env file); see .env.example and the README.
 `;
 
 async function main(argv: string[]): Promise<number | undefined> {
@@ -93,6 +103,11 @@ async function main(argv: string[]): Promise<number | undefined> {
       const { runDiscordCli } = await import('./cli/discord.js');
       return runDiscordCli(config(), rest[0]);
     }
+    case 'version':
+    case '--version':
+    case '-v':
+      process.stdout.write(`${version()}\n`);
+      return 0;
     case 'help':
     case '--help':
     case '-h':

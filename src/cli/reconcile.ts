@@ -7,6 +7,7 @@ import type { Config } from '../config.js';
 import { waitForStore } from '../db/managed-store.js';
 import { buildCore } from '../main.js';
 import { reconcileFile } from '../reconcile/run-reconcile.js';
+import { progressBar } from './progress.js';
 
 export async function runReconcileCli(
   config: Config,
@@ -24,14 +25,24 @@ export async function runReconcileCli(
     await core.store.close();
     return 1;
   }
+  const progress = progressBar();
   try {
     const result = await reconcileFile(
       file,
       { db: core.store.get().db, openrouter: core.openrouter, log: core.log },
-      { all: opts.all, ...(opts.out ? { out: opts.out } : {}), write: (text) => void process.stdout.write(text) },
+      {
+        all: opts.all,
+        ...(opts.out ? { out: opts.out } : {}),
+        write: (text) => {
+          progress.stop(); // the report replaces the bar
+          process.stdout.write(text);
+        },
+        onProgress: (done, total, step) => progress.update(done, total, step),
+      },
     );
     return result.exitCode;
   } finally {
+    progress.stop();
     await core.store.close();
   }
 }

@@ -3,6 +3,10 @@
  * when no chat token is set, and a graceful stop on SIGTERM/SIGINT.
  * @module
  */
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { configSecrets } from '../config.js';
+import { createLogger } from '../logger.js';
 import { startService } from '../main.js';
 import { config } from './common.js';
 
@@ -10,11 +14,23 @@ export async function runService(): Promise<void> {
   const cfg = config();
   const chat = Boolean(cfg.slack.botToken || cfg.discord.token);
   const interactive = !chat && process.stdin.isTTY;
+  // While the console REPL owns the terminal, log lines go to a file (JSON lines) so they never
+  // interleave with the prompt or an answer; the banner says where.
+  const logFile = join(cfg.dataDir, 'console.log');
   const service = await startService(
     cfg,
     interactive
       ? {
-          console: { input: process.stdin, output: process.stdout, banner: 'credits-bot console. Type help, or exit.' },
+          log: createLogger({
+            level: cfg.logLevel,
+            secrets: configSecrets(cfg),
+            destination: pino.destination({ dest: logFile, mkdir: true, sync: false }),
+          }),
+          console: {
+            input: process.stdin,
+            output: process.stdout,
+            banner: `credits-bot console (logs: ${logFile}). Type help, or exit.`,
+          },
         }
       : {},
   );

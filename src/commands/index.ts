@@ -7,6 +7,7 @@ import type { ButtonHandlers } from './dispatch.js';
 import { estimate } from './estimate.js';
 import { explain } from './explain.js';
 import { help } from './help.js';
+import { home } from './home.js';
 import { keyButtons } from './keys/actions.js';
 import { keys } from './keys/command.js';
 import { reconcile } from './reconcile.js';
@@ -27,6 +28,7 @@ export const commands: readonly AnyCommand[] = [
   estimate,
   reconcile,
   audit,
+  home,
   help,
 ];
 

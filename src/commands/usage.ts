@@ -1,5 +1,5 @@
 import { refreshButton, shareButton } from '../core/buttons.js';
-import { reply } from '../core/reply.js';
+import { errorReply, reply } from '../core/reply.js';
 import type { Services } from '../core/services.js';
 import { activityCoverage, usageBreakdown } from '../db/queries/activity.js';
 import { keyNames, keyWorkspaces, workspaceNames } from '../db/queries/keys.js';
@@ -9,6 +9,7 @@ import { PERIOD_NAMES, type PeriodName, previousWindow, resolvePeriod, utcDate, 
 import { MissingKeyError, StoreUnavailableError } from '../errors.js';
 import { syncOnce } from '../jobs/sync.js';
 import { defineCommand } from './command.js';
+import { chartReply, csvReply, USAGE_FORMATS, type UsageFormat } from './usage-export.js';
 
 const TOP = 10;
 const GROUPS = ['model', 'key', 'provider', 'workspace'] as const;
@@ -73,15 +74,21 @@ async function ensureCoverage(services: Services, days: string[], by: Group): Pr
 export const usage = defineCommand({
   name: 'usage',
   summary: 'Spend by model, key, provider or workspace over a period, with change vs the previous period',
-  usage: 'usage [today|yesterday|7d|30d|week|last-week|month|last-month] [by model|key|provider|workspace]',
-  examples: ['usage', 'usage 30d by key', 'usage last-month by provider', 'usage 7d by workspace'],
+  usage: 'usage [today|yesterday|7d|30d|week|last-week|month|last-month] [by model|key|provider|workspace] [csv|chart]',
+  examples: ['usage', 'usage 30d by key', 'usage last-month by provider', 'usage 7d by model csv', 'usage 30d chart'],
   options: {
     period: { kind: 'choice', description: 'The period (UTC); default 7d', choices: PERIOD_NAMES },
     by: { kind: 'choice', description: 'Group by; default model', choices: GROUPS, keyword: 'by' },
+    format: {
+      kind: 'choice',
+      description: 'table (default), csv (a .csv file) or chart (a PNG of daily spend)',
+      choices: USAGE_FORMATS,
+    },
   },
   async run({ args, services, commandText }) {
     const period = (args.period ?? '7d') as PeriodName;
     const by = (args.by ?? 'model') as Group;
+    const format = (args.format ?? 'table') as UsageFormat;
     const now = services.now();
     const window = resolvePeriod(period, now);
     const previous = previousWindow(window);
@@ -91,7 +98,10 @@ export const usage = defineCommand({
     }
     const notes: string[] = [];
     if (period === 'today') {
-      return todayByKey(services, commandText, window.label);
+      if (format === 'chart') {
+        return errorReply('A chart needs whole days; today has only one, so far.', 'usage 7d chart');
+      }
+      return todayByKey(services, commandText, window.label, format === 'csv');
     }
     try {
       await ensureCoverage(services, [...utcDays(previous), ...utcDays(window)], by);
@@ -131,6 +141,29 @@ export const usage = defineCommand({
         : by === 'workspace'
           ? (names.get(g) ?? (g ? `workspace ${g.slice(0, 8)}…` : '(no workspace)'))
           : g || '(unknown)';
+    if (format === 'csv') {
+      return csvReply({
+        by,
+        period,
+        from,
+        windowLabel: window.label,
+        rows: current.map((r) => ({
+          label: label(r.group),
+          usd: r.usd,
+          requests: r.requests,
+          tokens: r.tokens,
+          previousUsd: prior.find((p) => p.group === r.group)?.usd ?? 0,
+        })),
+        comparable,
+        notes,
+        asOf: now,
+      });
+    }
+    if (format === 'chart') {
+      const workspaceOf = by === 'workspace' ? await keyWorkspaces(db) : undefined;
+      const groupOf = (g: string) => label(workspaceOf ? (workspaceOf.get(g) ?? '') : g);
+      return chartReply(services, { by, period, window, from, to, groupOf, notes });
+    }
     const total = current.reduce((s, r) => s + r.usd, 0);
     const priorTotal = prior.reduce((s, r) => s + r.usd, 0);
     const priorBy = new Map(prior.map((r) => [r.group, r.usd]));
@@ -199,9 +232,21 @@ export const usage = defineCommand({
   },
 });
 
-async function todayByKey(services: Services, commandText: string, windowLabel: string) {
+async function todayByKey(services: Services, commandText: string, windowLabel: string, csv: boolean) {
   const keys = await services.openrouter.listKeys({ includeDisabled: true, budgetMs: 8_000 });
   const spent = keys.filter((k) => k.usageDaily > 0).sort((a, b) => b.usageDaily - a.usageDaily);
+  if (csv) {
+    return csvReply({
+      by: 'key',
+      period: 'today',
+      from: utcDate(services.now()),
+      windowLabel,
+      rows: spent.map((k) => ({ label: k.name || k.label, usd: k.usageDaily, requests: 0, tokens: 0 })),
+      comparable: false,
+      notes: [],
+      asOf: services.now(),
+    });
+  }
   const total = spent.reduce((s, k) => s + k.usageDaily, 0);
   return reply({
     title: 'Usage today (so far)',

@@ -84,6 +84,9 @@ export const KEY_CANCEL = defineButton({
   inPlace: true,
 });
 
+/** On the Slack App Home, for admins: `home sync` (a sync from OpenRouter, then the overview again). */
+export const HOME_SYNC = defineButton({ action: 'home-sync', label: 'Sync now', kind: 'refresh', style: 'secondary' });
+
 /** Every button the bot shows. */
 export const BUTTONS = [
   SHARE,
@@ -97,6 +100,7 @@ export const BUTTONS = [
   KEY_CONFIRM,
   KEY_APPROVE,
   KEY_CANCEL,
+  HOME_SYNC,
 ] as const;
 
 export type ButtonAction = (typeof BUTTONS)[number]['action'];

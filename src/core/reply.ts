@@ -33,6 +33,14 @@ export interface ReplyImage {
   title?: string;
 }
 
+/** A file to hand over as it is (a CSV export): Slack and Discord attach it, the console prints it. */
+interface ReplyFile {
+  filename: string;
+  contentType: 'text/csv';
+  data: Uint8Array;
+  title?: string;
+}
+
 /** A button; `value` is what comes back when it is pressed (e.g. the command text to refresh). */
 export interface ReplyButton {
   action: ButtonAction;
@@ -53,6 +61,7 @@ export interface Reply {
   asOf?: Date;
   footer?: string;
   image?: ReplyImage;
+  file?: ReplyFile;
   /** Commands answer ephemerally by default; digests and alerts are public. */
   visibility: 'ephemeral' | 'public';
   buttons?: ReplyButton[];

@@ -26,6 +26,8 @@ export interface SyncOptions {
   parts?: readonly SyncPart[];
   /** Parallel per-key `/activity` calls. Default 4. */
   concurrency?: number;
+  /** Steps done of the steps known so far (each part, then each key's activity), for a progress bar. */
+  onProgress?: (done: number, total: number, step: string) => void;
 }
 
 export interface SyncSummary {
@@ -45,6 +47,14 @@ export async function syncOnce(opts: SyncOptions): Promise<SyncSummary> {
   const parts = new Set(opts.parts ?? ALL_PARTS);
   const log = opts.logger.child({ job: 'sync' });
   const summary: SyncSummary = { errors: [] };
+  let stepsDone = 0;
+  let stepsTotal = parts.size + (parts.has('activity') ? 1 : 0);
+  const step = (name: string, more = 0) => {
+    stepsTotal += more;
+    if (name) stepsDone += 1;
+    opts.onProgress?.(stepsDone, stepsTotal, name);
+  };
+  opts.onProgress?.(0, stepsTotal, 'starting');
 
   async function run(part: SyncPart, stateName: string, fn: (at: Date) => Promise<number>): Promise<boolean> {
     const at = opts.now();
@@ -53,10 +63,12 @@ export async function syncOnce(opts: SyncOptions): Promise<SyncSummary> {
       await markSyncStarted(opts.db, stateName, at);
       const rows = await fn(at);
       await markSyncOk(opts.db, stateName, at, rows);
+      step(stateName);
       return true;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       summary.errors.push({ part, message });
+      step(stateName);
       log.warn({ part, err: error }, 'sync part failed');
       await markSyncFailed(opts.db, stateName, message).catch(() => {});
       return false;
@@ -111,6 +123,7 @@ export async function syncOnce(opts: SyncOptions): Promise<SyncSummary> {
       await run('activity', 'activity-keys', async (at) => {
         // Live keys only: a deleted key keeps its stored history and leaves the sync.
         const hashes = (await listKeys(opts.db)).map((k) => k.hash);
+        step('', hashes.length);
         const failures: string[] = [];
         let perKey = 0;
         await eachLimited(hashes, opts.concurrency ?? 4, async (hash) => {
@@ -121,6 +134,7 @@ export async function syncOnce(opts: SyncOptions): Promise<SyncSummary> {
           } catch (error) {
             failures.push(`${hash.slice(0, 8)}…: ${error instanceof Error ? error.message : String(error)}`);
           }
+          step(`activity of key ${hash.slice(0, 8)}…`);
         });
         written += perKey;
         if (failures.length > 0) {

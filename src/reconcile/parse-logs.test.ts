@@ -142,7 +142,7 @@ describe('CSV', () => {
     expect(ids(results)).toEqual(['gen-1', 'gen-5']);
     expect(errors(results)).toEqual([
       [4, 'expected 4 fields as in the header, found 3'],
-      [5, 'unexpected text after a closing quote'],
+      [5, 'cost must be an amount of USD ≥ 0, not ""0.03"x"'],
       [6, 'cost must be an amount of USD ≥ 0, not "abc"'],
       [9, 'a quoted field is never closed'],
     ]);
@@ -150,6 +150,29 @@ describe('CSV', () => {
     expect(first?.ok && first.record.extra).toEqual({ note: 'multi\nline note' });
     const fifth = results.find((r) => r.ok && r.record.requestId === 'gen-5');
     expect(fifth?.ok && fifth.record.tag).toBe('a "quoted" tag');
+  });
+
+  it('reads a `;`-separated CSV with a BOM and a quoted newline (a spreadsheet export), lines kept', async () => {
+    const text = [
+      '\uFEFFrequest_id;cost;tag;note',
+      'gen-1;0.01;search;"first line',
+      'second; line"',
+      'gen-2;abc;chat;x',
+      'gen-3;0.03;"a;b";ok',
+    ].join('\r\n');
+    const results = await collect(parseCsv(chunks(text, 7)));
+    expect(ids(results)).toEqual(['gen-1', 'gen-3']);
+    const first = results[0];
+    expect(first?.ok && first.line).toBe(2);
+    expect(first?.ok && first.record.extra).toEqual({ note: 'first line\nsecond; line' });
+    expect(errors(results)).toEqual([[4, 'cost must be an amount of USD ≥ 0, not "abc"']]);
+    const third = results.find((r) => r.ok && r.record.requestId === 'gen-3');
+    expect(third?.ok && [third.line, third.record.tag]).toEqual([5, 'a;b']);
+  });
+
+  it('reads tab-separated values', async () => {
+    const results = await collect(parseCsv(chunks('request_id\tcost\ngen-1\t0.5\n')));
+    expect(results[0]?.ok && results[0].record.cost).toBe(0.5);
   });
 
   it('needs a request_id column', async () => {

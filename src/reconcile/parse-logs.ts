@@ -4,6 +4,7 @@
  * naming its line number; unknown fields are kept in `extra`.
  * @module
  */
+import { parse as parseCsvText } from 'csv-parse/sync';
 
 /** One local request log, normalised. `null` = the field was absent or empty. */
 export interface LogRecord {
@@ -229,92 +230,69 @@ export interface CsvRow {
   error?: string;
 }
 
+/** The header's delimiter: the most frequent of `,` `;` and tab (a spreadsheet in a comma-decimal locale writes `;`). */
+function sniffDelimiter(header: string): string {
+  let best = ',';
+  let bestCount = 0;
+  for (const d of [',', ';', '\t']) {
+    const n = header.split(d).length - 1;
+    if (n > bestCount) [best, bestCount] = [d, n];
+  }
+  return best;
+}
+
+const quotes = (text: string) => text.split('"').length - 1;
+
+/** One record's text → its fields, by csv-parse; an unclosed quote is an error for this record only. */
+function fieldsOf(text: string, delimiter: string): { fields: string[] } | { error: string } {
+  try {
+    const rows = parseCsvText(text, {
+      delimiter,
+      bom: true,
+      relax_quotes: true,
+      relax_column_count: true,
+    }) as string[][];
+    return { fields: rows[0] ?? [''] };
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === 'CSV_QUOTE_NOT_CLOSED') return { error: 'a quoted field is never closed' };
+    return { error: String((error as Error).message).split('\n')[0] ?? 'malformed record' };
+  }
+}
+
 /**
- * RFC 4180 CSV rows: `"`-quoted fields may hold commas, `""` and newlines; CRLF or LF line ends.
- * A stray quote inside an unquoted field is kept literally; text after a closing quote, an
- * unterminated quote and overlong records are errors for that record only.
+ * CSV rows, read as a stream of lines and parsed by csv-parse: `"`-quoted fields may hold the
+ * delimiter, `""` and newlines (a record runs on while its quotes are unbalanced); CRLF or LF line
+ * ends; a BOM is dropped; the delimiter (`,`, `;` or tab) is taken from the header. Each row keeps
+ * the line it starts on; overlong records and an unclosed quote are errors for that record only.
+ * A stray quote inside an unquoted field is kept literally.
  */
 export async function* parseCsvRows(source: LogSource, maxRecordBytes = MAX_LINE_BYTES): AsyncGenerator<CsvRow> {
-  let fields: string[] = [];
-  let field = '';
-  let size = 0;
-  let state: 'start' | 'unquoted' | 'quoted' | 'quote-in-quoted' | 'after-quote' = 'start';
-  let line = 1;
-  let recordLine = 1;
-  let error: string | undefined;
-  let empty = true;
-
-  const endField = () => {
-    if (!error) fields.push(field);
-    field = '';
-    state = 'start';
+  let delimiter: string | undefined;
+  let record: { line: number; text: string } | undefined;
+  const overlong = `record is longer than ${maxRecordBytes.toLocaleString('en-US')} characters`;
+  const finish = (r: { line: number; text: string }): CsvRow => {
+    delimiter ??= sniffDelimiter(r.text.split('\n', 1)[0] ?? '');
+    const parsed = fieldsOf(r.text, delimiter);
+    return 'error' in parsed
+      ? { line: r.line, fields: [], error: parsed.error }
+      : { line: r.line, fields: parsed.fields };
   };
-  const endRecord = (): CsvRow | undefined => {
-    endField();
-    const row: CsvRow | undefined =
-      empty && !error ? undefined : { line: recordLine, fields, ...(error ? { error } : {}) };
-    fields = [];
-    size = 0;
-    error = undefined;
-    empty = true;
-    return row;
-  };
-
-  const grow = () => {
-    size += 1;
-    if (size > maxRecordBytes && !error) {
-      error = `record is longer than ${maxRecordBytes.toLocaleString('en-US')} characters`;
-      field = '';
-      fields = [];
+  for await (const { line, text, tooLong } of splitLines(source, maxRecordBytes)) {
+    if (!record && !tooLong && text.trim() === '') continue;
+    const startLine = record?.line ?? line;
+    if (tooLong || (record && record.text.length + text.length + 1 > maxRecordBytes)) {
+      yield { line: startLine, fields: [], error: overlong };
+      record = undefined;
+      continue;
     }
-  };
-
-  for await (const text of decode(source)) {
-    for (const ch of text) {
-      if (state === 'quoted') {
-        if (ch === '"') state = 'quote-in-quoted';
-        else {
-          if (ch === '\n') line += 1;
-          if (!error) field += ch;
-          grow();
-        }
-        continue;
-      }
-      if (state === 'quote-in-quoted') {
-        if (ch === '"') {
-          if (!error) field += '"';
-          state = 'quoted';
-          grow();
-          continue;
-        }
-        state = 'after-quote';
-      }
-      if (ch === ',') {
-        endField();
-        empty = false;
-      } else if (ch === '\r') {
-        // CRLF: the LF ends the record
-      } else if (ch === '\n') {
-        line += 1;
-        const row = endRecord();
-        recordLine = line;
-        if (row) yield row;
-      } else if (state === 'after-quote') {
-        error ??= 'unexpected text after a closing quote';
-      } else if (state === 'start' && ch === '"') {
-        state = 'quoted';
-        empty = false;
-      } else {
-        state = 'unquoted';
-        empty = false;
-        if (!error) field += ch;
-        grow();
-      }
+    record = record ? { line: record.line, text: `${record.text}\n${text}` } : { line, text };
+    if (quotes(record.text) % 2 === 0) {
+      yield finish(record);
+      record = undefined;
     }
   }
-  if (state === 'quoted') error ??= 'a quoted field is never closed';
-  const last = endRecord();
-  if (last) yield last;
+  if (record) yield finish(record);
 }
 
 /** CSV with a header row → one result per non-blank record. */
@@ -337,7 +315,6 @@ export async function* parseCsv(source: LogSource, maxRecordBytes = MAX_LINE_BYT
       yield { ok: false, line: row.line, error: row.error };
       continue;
     }
-    if (row.fields.length === 1 && row.fields[0]?.trim() === '') continue;
     if (row.fields.length !== header.length) {
       yield {
         ok: false,

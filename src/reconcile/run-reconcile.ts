@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
@@ -109,6 +109,8 @@ export interface ReconcileOptions {
   out?: string;
   /** Stream the text here instead of returning it (a million-line report need not sit in memory). */
   write?: (text: string) => void;
+  /** Bytes read of the file, then the lookup step, for a progress bar. */
+  onProgress?: (done: number, total: number, step: string) => void;
 }
 
 export interface ReconcileFileResult {
@@ -207,8 +209,11 @@ export async function reconcileFile(
       await insertRequestLogs(deps.db, { batchId, source: 'cli' }, pending);
       pending = [];
     };
-    for await (const result of parseLogs(createReadStream(path), format)) {
+    const stream = createReadStream(path);
+    const size = opts.onProgress ? (await stat(path)).size : 0;
+    for await (const result of parseLogs(stream, format)) {
       lines = result.line;
+      if (opts.onProgress && lines % 500 === 0) opts.onProgress(stream.bytesRead, size, 'reading');
       if (result.ok) {
         pending.push({ line: result.line, record: result.record });
         if (pending.length >= INSERT_BATCH) await flush();
@@ -231,6 +236,7 @@ export async function reconcileFile(
       },
       deps.enrich,
     );
+    opts.onProgress?.(size, size, 'looking the requests up on OpenRouter');
     const lookups = await worker.drain({ maxWaitMs: deps.maxWaitMs ?? 60_000 });
 
     let listed = 0;

@@ -1,6 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatUsd } from '../../src/domain/money.js';
 import { estimateCost } from '../../src/domain/pricing.js';
@@ -58,6 +59,41 @@ describe('credits-bot ask', () => {
     expect(firstRow).toBeDefined();
     expect(firstRow).toContain(formatUsd(topUsd));
     expect(r.stdout).toContain(from);
+  });
+
+  it('prints `usage 7d by model csv` as valid CSV whose rows sum to the total of the table', async () => {
+    const r = await runCli(['ask', 'usage 7d by model csv'], env);
+    expect(r.code).toBe(0);
+    const records = parse(r.stdout, { columns: true }) as Record<string, string>[];
+    expect(Object.keys(records[0] ?? {})).toEqual([
+      'model',
+      'spend_usd',
+      'share',
+      'requests',
+      'tokens',
+      'previous_period_usd',
+    ]);
+    const total = records.at(-1);
+    expect(total?.model).toBe('total');
+    const rows = records.slice(0, -1);
+    expect(rows.length).toBeGreaterThan(1);
+    const sum = rows.reduce((s, row) => s + Number(row.spend_usd), 0);
+    expect(sum).toBeCloseTo(Number(total?.spend_usd), 5);
+    expect(rows.reduce((s, row) => s + Number(row.requests), 0)).toBe(Number(total?.requests));
+    // The same figure as the text answer's total line.
+    const table = await runCli(['ask', 'usage 7d by model'], env);
+    const totalLine = table.stdout.split('\n').find((l) => l.startsWith('total'));
+    expect(totalLine).toContain(formatUsd(Number(total?.spend_usd)));
+  });
+
+  it('writes `usage 30d chart` to a PNG file and prints its path', async () => {
+    const r = await runCli(['ask', 'usage 30d chart'], env);
+    expect(r.code).toBe(0);
+    const path = /Chart: (\S+\.png)/.exec(r.stdout)?.[1];
+    expect(path).toBeDefined();
+    const png = readFileSync(path as string);
+    expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    rmSync(join(path as string, '..'), { recursive: true, force: true });
   });
 
   it('looks up a request id with its exact cost', async () => {

@@ -77,7 +77,17 @@ async function parseBody(req: IncomingMessage, raw: Buffer): Promise<unknown> {
     const form = await new Response(raw, { headers: { 'content-type': type } }).formData();
     const payload = form.get('payload_json');
     const files = [...form.keys()].filter((k) => k.startsWith('files['));
-    return { ...(typeof payload === 'string' ? (JSON.parse(payload) as Json) : {}), _files: files };
+    // What each attached file holds (name, size, and the text of text files such as a CSV).
+    const uploads = await Promise.all(
+      files.map(async (field) => {
+        const f = form.get(field);
+        if (!(f instanceof Blob)) return { field };
+        const name = 'name' in f ? String(f.name) : '';
+        const text = /\.(csv|txt)$/i.test(name) ? await f.text() : undefined;
+        return { field, name, size: f.size, ...(text !== undefined ? { text } : {}) };
+      }),
+    );
+    return { ...(typeof payload === 'string' ? (JSON.parse(payload) as Json) : {}), _files: files, _uploads: uploads };
   }
   return JSON.parse(raw.toString('utf8')) as unknown;
 }

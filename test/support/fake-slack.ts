@@ -95,7 +95,7 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-const JSON_FIELDS = new Set(['blocks', 'attachments', 'metadata', 'files']);
+const JSON_FIELDS = new Set(['blocks', 'attachments', 'metadata', 'files', 'view']);
 
 function parseBody(raw: string, contentType: string | undefined): Json {
   if (!raw) return {};
@@ -305,8 +305,19 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       case 'files.getUploadURLExternal':
         return { ok: true, upload_url: `${url}/upload/F0001`, file_id: 'F0001' };
       case 'files.completeUploadExternal':
-        if (typeof body.channel_id === 'string' && !isMember(body.channel_id)) return notIn;
+        // A channel the bot never joined (setChannel; or a CNOTIN… id) refuses the upload's share.
+        if (typeof body.channel_id === 'string' && (!isMember(body.channel_id) || body.channel_id.startsWith('CNOTIN')))
+          return notIn;
         return { ok: true, files: [{ id: 'F0001', title: 'chart.png' }] };
+      case 'views.publish': {
+        // https://api.slack.com/methods/views.publish: `user_id` and a `view` (JSON) of type "home"
+        // with at most 100 blocks; answers the stored view.
+        const view = (typeof body.view === 'string' ? JSON.parse(body.view) : body.view) as Json | undefined;
+        if (!body.user_id || !view) return { ok: false, error: 'invalid_arguments' };
+        const blocks = Array.isArray(view.blocks) ? view.blocks : [];
+        if (view.type !== 'home' || blocks.length > 100) return { ok: false, error: 'invalid_arguments' };
+        return { ok: true, view: { id: `V${String(nextTs()).replace('.', '')}`, type: 'home', blocks } };
+      }
       default:
         return { ok: false, error: 'unknown_method' };
     }
@@ -387,6 +398,13 @@ export async function startFakeSlack(): Promise<FakeSlack> {
         return;
       }
       if (path.startsWith('/upload/')) {
+        // web-api sends the file as one multipart part named `body` (reference §3); keep its text.
+        const type = req.headers['content-type'];
+        if (type?.startsWith('multipart/')) {
+          const form = await new Response(raw, { headers: { 'content-type': type } }).formData();
+          const part = form.get('body');
+          if (part instanceof Blob) body.content = await part.text();
+        }
         record('upload', 200);
         res.writeHead(200, { 'content-type': 'text/plain' });
         res.end('OK - 1');

@@ -4,6 +4,9 @@
  * when their final answer arrives.
  * @module
  */
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { Bot, CommandResult } from '../../commands/dispatch.js';
@@ -14,15 +17,29 @@ import { renderText } from '../render-text.js';
 
 const CONSOLE_ACTOR: Actor = { platform: 'console', userId: 'console', channelId: 'console' };
 
+/**
+ * A reply as console text. A CSV file is printed as it is (and nothing else, so it can be piped);
+ * a chart is written to a new file under the temp directory and its path printed (contract §8).
+ */
+export async function consoleText(r: Reply): Promise<string> {
+  if (r.file) return new TextDecoder().decode(r.file.data).replace(/\r?\n$/, '');
+  const text = renderText(r);
+  if (!r.image) return text;
+  const dir = await mkdtemp(join(tmpdir(), 'credits-bot-'));
+  const path = join(dir, r.image.filename.replace(/[^\w.-]/g, '_') || 'chart.png');
+  await writeFile(path, r.image.data);
+  return `${text}\n\nChart: ${path}`;
+}
+
 /** Runs one command and waits for a pending answer to become final. */
 export async function askOnce(bot: Bot, text: string): Promise<{ result: CommandResult; output: string }> {
   const result = await bot.runText(text, CONSOLE_ACTOR);
-  let output = renderText(result.reply);
+  let output = await consoleText(result.reply);
   if (result.reply.pending && result.reply.followUp) {
     const final = await settleReply(result.reply, (error) => {
       throw error;
     });
-    output = `${output}\n\n${renderText(final)}`;
+    output = `${output}\n\n${await consoleText(final)}`;
   }
   return { result, output };
 }
@@ -54,13 +71,13 @@ export function createConsoleAdapter(
     config.output.write(`${text}\n`);
   };
   const outstanding = new Set<Promise<void>>();
-  const show = (r: Reply) => {
-    print(renderText(r));
+  const show = async (r: Reply) => {
+    print(await consoleText(r));
     if (r.pending && r.followUp) {
       const work = settleReply(r, (error) => {
         throw error;
       })
-        .then((final) => print(`\n${renderText(final)}\n`))
+        .then(async (final) => print(`\n${await consoleText(final)}\n`))
         .catch(() => print('That lookup failed; try again.'))
         .finally(() => outstanding.delete(work));
       outstanding.add(work);
@@ -83,7 +100,7 @@ export function createConsoleAdapter(
             return;
           }
           const result = await deps.bot.runText(text, CONSOLE_ACTOR);
-          show(result.reply);
+          await show(result.reply);
           config.output.write(prompt);
         });
       });
@@ -100,7 +117,7 @@ export function createConsoleAdapter(
     },
     ready: () => rl !== undefined,
     async post(_target, r): Promise<PostResult> {
-      show(r);
+      await show(r);
       return { messageId: `console-${Date.now()}`, deduplicated: false };
     },
   };

@@ -210,6 +210,11 @@ export function renderReply(r: Reply, opts: RenderOptions = {}): RenderedMessage
     files.push({ attachment: Buffer.from(r.image.data), name, description: r.image.altText.slice(0, 1024) });
     embed.image = { url: `attachment://${name}` };
   }
+  if (r.file) {
+    // A CSV export goes as a plain attachment next to the embed (Discord shows it as a download).
+    const name = r.file.filename.replace(/[^\w.-]/g, '_') || 'usage.csv';
+    files.push({ attachment: Buffer.from(r.file.data), name, description: r.file.title ?? name });
+  }
   const fitted = fitEmbed(embed, Math.max(0, allFields.length - LIMITS.fields));
   const content = [opts.rawContent, opts.content ? escapeText(opts.content) : undefined].filter(Boolean).join('\n');
   return {

@@ -6,10 +6,11 @@
  */
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { Bot } from '../../commands/dispatch.js';
-import { PRESS_BUTTONS, REFRESH, SHARE, splitOrigin, withOrigin } from '../../core/buttons.js';
+import { BUTTONS, PRESS_BUTTONS, SHARE, splitOrigin, withOrigin } from '../../core/buttons.js';
 import type { Logger } from '../../logger.js';
 import type { SlackActors } from './actor.js';
 import { platformError } from './app.js';
+import { publishHome } from './home.js';
 import type { SlackEventCounter } from './messages.js';
 import type { SlackResponder } from './respond.js';
 
@@ -73,20 +74,30 @@ export function registerActions(app: App, { bot, log, events, actors, responder 
     );
   });
 
-  app.action<BlockAction<ButtonAction>>(REFRESH.action, async ({ ack, body, action, respond }) => {
-    await ack();
-    events.inc({ kind: 'refresh', outcome: 'processed' });
-    const text = action.value ?? '';
-    const result = await bot.runText(text, actors.actionActor(body));
-    const isEphemeral = (body.container as { is_ephemeral?: boolean } | undefined)?.is_ephemeral !== false;
-    if (isEphemeral) {
-      // An interaction's response_url replaces the message that holds the button.
-      await responder.answerEphemeral(result, text, respond, { canReplace: true });
-      return;
-    }
-    const final = await responder.finish(result.reply);
-    await respond({ replace_original: true, ...responder.renderPublic(final) });
-  });
+  // Refresh and the other run-again buttons (Sync now on the App Home) re-run their value as text.
+  const rerun = BUTTONS.filter((b) => b.kind === 'refresh').map((b) => b.action);
+  app.action<BlockAction<ButtonAction>>(
+    new RegExp(`^(${rerun.join('|')})$`),
+    async ({ ack, body, action, respond, client }) => {
+      await ack();
+      events.inc({ kind: 'refresh', outcome: 'processed' });
+      const text = action.value ?? '';
+      if (body.view?.type === 'home') {
+        // A button on the App Home: no response_url there; the home view is published again.
+        await publishHome(client, { bot, responder }, actors.actionActor(body), text);
+        return;
+      }
+      const result = await bot.runText(text, actors.actionActor(body));
+      const isEphemeral = (body.container as { is_ephemeral?: boolean } | undefined)?.is_ephemeral !== false;
+      if (isEphemeral) {
+        // An interaction's response_url replaces the message that holds the button.
+        await responder.answerEphemeral(result, text, respond, { canReplace: true });
+        return;
+      }
+      const final = await responder.finish(result.reply);
+      await respond({ replace_original: true, ...responder.renderPublic(final) });
+    },
+  );
 
   // One listener per declared press button (core/buttons.ts), answered by the core's handler.
   for (const spec of PRESS_BUTTONS) {

@@ -220,6 +220,7 @@ export function renderReply(reply: Reply, opts: RenderOptions = {}): SlackMessag
     );
   }
   if (reply.image) context.push(mrkdwn(`📈 ${escapeText(reply.image.altText)}`));
+  if (reply.file) context.push(mrkdwn(`📎 ${escapeText(reply.file.filename)}`));
   if (reply.footer) context.push(mrkdwn(escapeText(reply.footer)));
   if (reply.asOf) context.push(mrkdwn(asOfText(reply.asOf)));
   if (opts.sharedBy) context.push(mrkdwn(`Shared by <@${opts.sharedBy.replace(/[^A-Z0-9]/gi, '')}>`));

@@ -42,6 +42,9 @@ export function registerCommand(app: App, { bot, events, seenCommands, actors, r
       return;
     }
     // A slash command's response_url only adds messages; it cannot replace its own (bolt-js#2287).
-    await responder.answerEphemeral(result, (command.text ?? '').trim(), respond, { canReplace: false });
+    await responder.answerEphemeral(result, (command.text ?? '').trim(), respond, {
+      canReplace: false,
+      channel: command.channel_id,
+    });
   });
 }

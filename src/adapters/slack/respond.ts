@@ -9,6 +9,7 @@ import type { CommandResult } from '../../commands/dispatch.js';
 import { shareButton } from '../../core/buttons.js';
 import { type Reply, type ReplyButton, settleReply } from '../../core/reply.js';
 import type { Logger } from '../../logger.js';
+import { platformError } from './app.js';
 import { renderReply, type SlackMessage } from './blocks.js';
 import type { createOutbox } from './outbox.js';
 
@@ -27,12 +28,13 @@ export interface SlackResponder {
    * An ephemeral answer through `response_url`. A slash command's response_url only adds messages
    * (`canReplace: false`): a pending answer says the answer follows, and the answer comes as a new
    * message. An interaction's response_url (`canReplace: true`) replaces the message with the button.
+   * With `channel`, a final answer's file or chart is uploaded there (a response_url carries no files).
    */
   answerEphemeral(
     result: CommandResult,
     commandText: string,
     respond: RespondFn,
-    opts: { canReplace: boolean },
+    opts: { canReplace: boolean; channel?: string },
   ): Promise<void>;
   answerInThread(result: CommandResult, channel: string, threadTs: string | undefined): Promise<void>;
   /** An answer kept by `answerEphemeral` for its Share button, while the response_url lives. */
@@ -133,12 +135,42 @@ export function createResponder({ client, outbox, log, now, track }: ResponderDe
     });
   }
 
+  /**
+   * Uploads a reply's CSV file or chart to the channel with files.uploadV2
+   * (files.getUploadURLExternal + completeUploadExternal; reference §3). A failure (the bot is not
+   * in the channel: `not_in_channel`) is told to the asker through `respond`.
+   */
+  async function attach(r: Reply, channel: string | undefined, respond: RespondFn): Promise<void> {
+    const file = r.file ?? r.image;
+    if (!file || !channel) return;
+    try {
+      await client.files.uploadV2({
+        channel_id: channel,
+        file: Buffer.from(file.data),
+        filename: file.filename,
+        title: file.title ?? file.filename,
+        ...(r.image && !r.file ? { alt_text: r.image.altText } : {}),
+      });
+    } catch (error) {
+      const code = platformError(error);
+      log.info({ channel, error: code ?? String(error) }, 'could not upload the answer file');
+      await respond({
+        response_type: 'ephemeral',
+        replace_original: false,
+        text:
+          code === 'not_in_channel' || code === 'channel_not_found'
+            ? `I could not attach ${file.filename} here: invite me to this channel (/invite @credits) or ask me in a DM.`
+            : `I could not attach ${file.filename} just now; try again in a minute.`,
+      });
+    }
+  }
+
   /** Answers through `response_url`: the result now, then (if pending) the final answer. */
   async function answerEphemeral(
     result: CommandResult,
     commandText: string,
     respond: RespondFn,
-    { canReplace }: { canReplace: boolean },
+    { canReplace, channel }: { canReplace: boolean; channel?: string },
   ): Promise<void> {
     await respond({
       response_type: 'ephemeral',
@@ -156,8 +188,11 @@ export function createResponder({ client, outbox, log, now, track }: ResponderDe
             ...(canReplace ? { replace_original: true } : {}),
             ...renderEphemeral({ reply: final, outcome }, commandText, canReplace),
           });
+          await attach(final, channel, respond);
         })(),
       );
+    } else {
+      await attach(r, channel, respond);
     }
   }
 

@@ -20,6 +20,7 @@ import { registerCommand } from './command.js';
 import { createBoundedSet, createDedupe } from './dedupe.js';
 import { createDeliver } from './deliver.js';
 import { earlyAck } from './early-ack.js';
+import { registerHome } from './home.js';
 import { registerMessages } from './messages.js';
 import { createOutbox } from './outbox.js';
 import { createResponder } from './respond.js';
@@ -104,6 +105,7 @@ export function createSlackAdapter(config: Config, deps: SlackAdapterDeps): Slac
 
   registerCommand(app, { bot, events, seenCommands, actors, responder });
   registerActions(app, { bot, log, events, actors, responder });
+  registerHome(app, { bot, log, events, actors, responder });
   registerMessages(app, { bot, events, dedupe, actors, responder, track, botUserId: () => botUserId, teamAllowed });
   app.error(async (error) => {
     log.error({ err: error }, 'slack listener failed');

@@ -194,6 +194,29 @@ export async function dailyByModel(db: Db, params: DateRange): Promise<{ date: s
     .orderBy(asc(activityDays.date), asc(activityDays.model));
 }
 
+/**
+ * Spend per (day, group) over [from, to): by model or provider from the account-wide rows, by key
+ * (hash) from the per-key rows, for `usage … chart`.
+ */
+export async function dailyBreakdown(
+  db: Db,
+  params: DateRange & { by: BreakdownBy },
+): Promise<{ date: string; group: string; usd: number }[]> {
+  const group =
+    params.by === 'model'
+      ? activityDays.model
+      : params.by === 'provider'
+        ? activityDays.providerName
+        : activityDays.keyHash;
+  const keyScope = params.by === 'key' ? ne(activityDays.keyHash, '') : eq(activityDays.keyHash, '');
+  return db
+    .select({ date: activityDays.date, group, usd: sumOf(activityDays.usage) })
+    .from(activityDays)
+    .where(and(keyScope, inRange(params)))
+    .groupBy(activityDays.date, group)
+    .orderBy(asc(activityDays.date), asc(group));
+}
+
 /** The first day each model shows up in the stored account-wide history (new models in a digest). */
 export async function modelsFirstSeen(db: Db): Promise<Map<string, string>> {
   const rows = await db
