@@ -8,6 +8,7 @@ import { askOnce, createConsoleAdapter, exitCodeOf } from './adapters/console/co
 import { autocomplete } from './commands/autocomplete.js';
 import { type Bot, createBot } from './commands/dispatch.js';
 import { buttons, commands } from './commands/index.js';
+import { keyActionButtons } from './commands/keys/buttons.js';
 import { type Config, configSecrets } from './config.js';
 import type { ChatAdapter } from './core/chat-adapter.js';
 import type { Platform, Services } from './core/services.js';
@@ -223,7 +224,13 @@ export async function startService(
     adapters.set('console', consoleAdapter);
     await consoleAdapter.start();
   }
-  const scheduler = createScheduler({ services, adapters, log: log.child({ component: 'scheduler' }) });
+  const scheduler = createScheduler({
+    services,
+    adapters,
+    log: log.child({ component: 'scheduler' }),
+    // A runaway key's message carries Disable key / Set limit… / Snooze (issue 13 item 4).
+    runawayButtons: (key) => keyActionButtons(key),
+  });
   scheduler.start();
   let enrich: EnrichWorker | undefined;
   if (core.openrouter.hasInferenceKey) {

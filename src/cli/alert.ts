@@ -5,6 +5,7 @@
  * adapters whose token is set. Prints a JSON summary; exit 1 when a part failed.
  * @module
  */
+import { keyActionButtons } from '../commands/keys/buttons.js';
 import type { Config } from '../config.js';
 import { createHttpServer } from '../http/server.js';
 import { runCreditsCheck } from '../jobs/credits-check.js';
@@ -36,9 +37,14 @@ export async function runAlertCheckCli(config: Config, at: Date | undefined): Pr
         .start()
         .catch((error: unknown) => core.log.error({ err: error, adapter: adapter.name }, 'adapter failed to start'));
     }
-    const locked = await core.store
-      .get()
-      .withAdvisoryLock(CREDITS_LOCK, () => runCreditsCheck({ services: core.services, adapters, log: core.log }));
+    const locked = await core.store.get().withAdvisoryLock(CREDITS_LOCK, () =>
+      runCreditsCheck({
+        services: core.services,
+        adapters,
+        log: core.log,
+        runawayButtons: (key) => keyActionButtons(key),
+      }),
+    );
     if (!locked.ran || !locked.value) {
       process.stdout.write(
         `${JSON.stringify({ ran: false, reason: 'another process is running the credits check' }, null, 2)}\n`,

@@ -5,7 +5,9 @@
  * runs — reports it. The posted alert is shown in the console.
  * @module
  */
+
 import type { Bot, CommandResult } from '../commands/dispatch.js';
+import { keyActionButtons } from '../commands/keys/buttons.js';
 import type { ChatAdapter } from '../core/chat-adapter.js';
 import { type Reply, reply } from '../core/reply.js';
 import type { Platform, Services } from '../core/services.js';
@@ -35,7 +37,8 @@ export function withRunawayScene(
     },
   };
   const adapters = new Map<Platform, ChatAdapter>([['slack', channel]]);
-  const check = () => runCreditsCheck({ services: p.services, adapters, log: p.log });
+  const check = () =>
+    runCreditsCheck({ services: p.services, adapters, log: p.log, runawayButtons: (key) => keyActionButtons(key) });
 
   async function scene(): Promise<CommandResult> {
     const { db } = p.services.store.get();

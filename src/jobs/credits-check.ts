@@ -4,7 +4,6 @@
  * store, then every alert rule (balance, key budget, runaway) evaluated and delivered.
  * @module
  */
-import { keyActionButtons } from '../commands/keys/buttons.js';
 import type { ChatAdapter } from '../core/chat-adapter.js';
 import type { Platform, Services } from '../core/services.js';
 import type { KeyAlertButtons } from '../digest/key-alert-message.js';
@@ -44,8 +43,7 @@ export async function runCreditsCheck(opts: {
   result.alerts = await checkAlerts({
     services,
     adapters: opts.adapters,
-    // A runaway key's message carries Disable key / Set limit… / Snooze (issue 13 item 4).
-    runawayButtons: opts.runawayButtons ?? ((key) => keyActionButtons(key)),
+    ...(opts.runawayButtons ? { runawayButtons: opts.runawayButtons } : {}),
   });
   return result;
 }

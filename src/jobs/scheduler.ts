@@ -13,6 +13,7 @@ import type { ChatAdapter } from '../core/chat-adapter.js';
 import type { Platform, Services } from '../core/services.js';
 import { pruneAudit } from '../db/queries/audit.js';
 import { pruneKeySnapshots } from '../db/queries/key-alerts.js';
+import type { KeyAlertButtons } from '../digest/key-alert-message.js';
 import type { Logger } from '../logger.js';
 import type { AlertCheckSummary } from './alert-check.js';
 import { runCreditsCheck } from './credits-check.js';
@@ -30,6 +31,8 @@ export interface SchedulerOptions {
   owner?: string;
   /** Replaces `services.now` for the jobs. */
   now?: () => Date;
+  /** The buttons of a runaway key's message (the service passes the key actions: Disable key, Set limit…, Snooze). */
+  runawayButtons?: KeyAlertButtons;
 }
 
 export interface Scheduler {
@@ -59,7 +62,14 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
     digests: () => runDueDigests({ services, adapters: opts.adapters, at: services.now(), owner }),
     credits: async () => {
       if (!services.openrouter.hasManagementKey) return null;
-      return (await runCreditsCheck({ services, adapters: opts.adapters, log })).alerts;
+      return (
+        await runCreditsCheck({
+          services,
+          adapters: opts.adapters,
+          log,
+          ...(opts.runawayButtons ? { runawayButtons: opts.runawayButtons } : {}),
+        })
+      ).alerts;
     },
     activity: async () => {
       const { db } = services.store.get();

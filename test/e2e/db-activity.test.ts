@@ -80,14 +80,14 @@ describeEachBackend('activity store', (s) => {
     await upsertActivity(s.db, ACCOUNT, '', T1);
     const once = await spendByDay(s.db, { from: '2026-03-01', to: '2026-03-31' });
     expect(once).toEqual([
-      { date: '2026-03-10', usd: 5, requests: 5 },
-      { date: '2026-03-11', usd: 0.75, requests: 3 },
-      { date: '2026-03-12', usd: 10, requests: 1 },
+      { date: '2026-03-10', usd: 5, requests: 5, byokUsd: 0 },
+      { date: '2026-03-11', usd: 0.75, requests: 3, byokUsd: 0.25 },
+      { date: '2026-03-12', usd: 10, requests: 1, byokUsd: 0 },
     ]);
     const changed = ACCOUNT.map((r) => (r.date === '2026-03-12' ? { ...r, usage: 12, requests: 3 } : r));
     await upsertActivity(s.db, changed, '', T2);
     const after = await spendByDay(s.db, { from: '2026-03-12', to: '2026-03-13' });
-    expect(after).toEqual([{ date: '2026-03-12', usd: 12, requests: 3 }]);
+    expect(after).toEqual([{ date: '2026-03-12', usd: 12, requests: 3, byokUsd: 0 }]);
   });
 
   it('writes more than one batch', async () => {
@@ -140,7 +140,7 @@ describeEachBackend('activity store', (s) => {
       ['hash-a', 5, 5],
     ]);
     expect(await spendByDay(s.db, { from: '2026-03-01', to: '2026-04-01', keyHash: 'hash-a' })).toEqual([
-      { date: '2026-03-10', usd: 5, requests: 5 },
+      { date: '2026-03-10', usd: 5, requests: 5, byokUsd: 0 },
     ]);
   });
 

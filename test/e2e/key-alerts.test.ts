@@ -11,6 +11,7 @@ import { createDiscordAdapter, type DiscordAdapter } from '../../src/adapters/di
 import { createSlackAdapter, type SlackAdapter } from '../../src/adapters/slack/slack-adapter.js';
 import { alert, alertButtons } from '../../src/commands/alert.js';
 import { createBot } from '../../src/commands/dispatch.js';
+import { keyActionButtons } from '../../src/commands/keys/buttons.js';
 import { loadConfig } from '../../src/config.js';
 import type { ChatAdapter } from '../../src/core/chat-adapter.js';
 import type { Actor, Platform, Services } from '../../src/core/services.js';
@@ -90,7 +91,14 @@ beforeAll(async () => {
     ['slack', slack],
     ['discord', discord],
   ]);
-  scheduler = createScheduler({ services, adapters, log, owner: 'e2e' });
+  // As the service wires it (main.ts): a runaway key's message carries the key actions.
+  scheduler = createScheduler({
+    services,
+    adapters,
+    log,
+    owner: 'e2e',
+    runawayButtons: (key) => keyActionButtons(key),
+  });
 });
 
 afterAll(async () => {

@@ -408,6 +408,11 @@ export const COMMAND_CASES: readonly CommandCase[] = [
     },
   },
   {
+    text: 'home',
+    // The overview (the Slack App Home's content): the live balance and this workspace's digest and alerts.
+    shows: (ctx) => ['OpenRouter credits', `Balance ${formatUsd(balanceOf(ctx))}`, 'Top keys this month', 'Alerts ('],
+  },
+  {
     text: 'help',
     shows: (ctx) => ctx.commands.flatMap((c) => [c.name, `/credits ${c.examples[0] ?? c.name}`]),
   },

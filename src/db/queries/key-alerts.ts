@@ -4,7 +4,7 @@
  * snapshot post once.
  * @module
  */
-import { and, asc, eq, gte, inArray, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, lt, ne, sql } from 'drizzle-orm';
 import type { KeyItem } from '../../openrouter/types.js';
 import type { Db } from '../client.js';
 import { activityDays, type Platform } from '../schema.js';
@@ -64,10 +64,7 @@ export async function keySnapshotsSince(db: Db, since: Date): Promise<Map<string
 
 /** Deletes readings older than `before`; returns how many. */
 export async function pruneKeySnapshots(db: Db, before: Date): Promise<number> {
-  const gone = await db
-    .delete(keySnapshots)
-    .where(sql`${keySnapshots.takenAt} < ${before}`)
-    .returning({ id: keySnapshots.id });
+  const gone = await db.delete(keySnapshots).where(lt(keySnapshots.takenAt, before)).returning({ id: keySnapshots.id });
   return gone.length;
 }
 
