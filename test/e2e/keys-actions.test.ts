@@ -12,13 +12,17 @@ import { createDiscordAdapter, type DiscordAdapter } from '../../src/adapters/di
 import { createSlackAdapter, type SlackAdapter } from '../../src/adapters/slack/slack-adapter.js';
 import { createBot } from '../../src/commands/dispatch.js';
 import { keyButtons } from '../../src/commands/keys/actions.js';
+import { keyActionButtons } from '../../src/commands/keys/buttons.js';
 import { keys } from '../../src/commands/keys/command.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import type { Actor, Services } from '../../src/core/services.js';
 import { keySnoozedUntil } from '../../src/db/queries/key-actions.js';
+import { listKeys } from '../../src/db/queries/keys.js';
 import { auditLog, keyActions } from '../../src/db/schema.js';
+import { runawayMessage } from '../../src/digest/key-alert-message.js';
 import { formatUsd } from '../../src/domain/money.js';
 import { createHttpServer, type HttpServer } from '../../src/http/server.js';
+import { syncOnce } from '../../src/jobs/sync.js';
 import { createLogger } from '../../src/logger.js';
 import { createMetrics } from '../../src/metrics.js';
 import { DEMO_RESEARCH_WORKSPACE_ID } from '../../src/openrouter/simulator/seed.js';
@@ -258,6 +262,65 @@ describe('keys through Slack and Discord', () => {
     expect(sim.patches).toHaveLength(2);
     expect(sim.patches[1]).toEqual({ hash: production.hash, body: { disabled: false } });
     expect(production.disabled).toBe(false);
+  });
+
+  it('Slack: Disable on a runaway alert, confirmed, sends one PATCH and updates the alert itself in place', async () => {
+    const sim = h.openrouter.sim;
+    const staging = simKey('staging');
+    const patchesBefore = sim.patches.length;
+    // The alert as the credits check posts it (jobs/key-alert-check.ts with main.ts's runawayButtons).
+    await syncOnce({
+      db: h.db.db,
+      openrouter: h.openrouter.client,
+      now: () => clock.now,
+      logger: h.services.log,
+      parts: ['keys'],
+    });
+    const stored = (await listKeys(h.db.db)).find((k) => k.hash === staging.hash);
+    if (!stored) throw new Error('staging was not synced');
+    const alert = runawayMessage(
+      {
+        ruleId: 1,
+        crossingNo: 1,
+        factor: 5,
+        key: stored,
+        assessment: {
+          status: 'runaway',
+          perHour: 36,
+          normalPerHour: 0.1,
+          level: 1,
+          since: new Date(clock.now.getTime() - 600_000),
+          projectedToday: 300,
+          cleared: false,
+        },
+        asOf: clock.now,
+      },
+      (key) => keyActionButtons(key),
+    );
+    const { messageId: ts } = await h.slack.post({ workspaceId: TEAM_ID, channelId: CHANNEL }, alert, {
+      dedupeKey: `key-alert:1:${staging.hash}:1`,
+    });
+    const before = h.fakeSlack.callsTo('response').length;
+    const updatesBefore = h.fakeSlack.callsTo('chat.update').length;
+
+    await press('key-disable', staging.hash, 'UADMIN1', ts);
+    const confirm = (await responses(before + 1))[before] as Json;
+    expect(JSON.stringify(confirm)).toContain('Confirm: disable key staging?');
+    expect(sim.patches).toHaveLength(patchesBefore);
+    await press('key-confirm', buttonValue(confirm, 'key-confirm'), 'UADMIN1');
+    await responses(before + 2);
+    expect(sim.patches.slice(patchesBefore)).toEqual([{ hash: staging.hash, body: { disabled: true } }]);
+    const updated = await h.fakeSlack.waitFor('chat.update', (c) => c.length > updatesBefore);
+    expect(updated.at(-1)?.body).toMatchObject({ channel: CHANNEL, ts });
+    expect(JSON.stringify(updated.at(-1)?.body)).toContain('"action_id":"key-enable"');
+    const [audit] = await h.db.db
+      .select()
+      .from(auditLog)
+      .where(eq(auditLog.command, 'keys disable'))
+      .orderBy(desc(auditLog.id));
+    expect(audit).toMatchObject({ outcome: 'ok', userId: 'UADMIN1' });
+    // Leave the key as the other tests expect it.
+    staging.disabled = false;
   });
 
   it('a failed PATCH says why and changes nothing', async () => {
