@@ -24,6 +24,10 @@ describe('resolveKeyName', () => {
       /"research" matches 2 keys: research-batch \(ffee0011\), research-notebook \(ffee9988\)/,
     );
     expect(() => resolveKeyName(keys, 'ffee')).toThrow(UserError);
-    expect(() => resolveKeyName(keys, 'nope<@U1>')).toThrow('No key is named "nope??U1?". Keys: production');
+    expect(() => resolveKeyName(keys, 'nope<@U1>')).toThrow('No key is named "nope<@U1>" (nor starts with it)');
+    // A pasted key is never echoed back.
+    const pasted = `sk-or-v1-${'a'.repeat(64)}`;
+    expect(() => resolveKeyName(keys, pasted)).toThrow(/No key is named/);
+    expect(() => resolveKeyName(keys, pasted)).not.toThrow(pasted);
   });
 });

@@ -3,6 +3,7 @@
  * rows in `alert list`, and what Acknowledge / Snooze do on a key alert.
  * @module
  */
+
 import { type Reply, reply } from '../core/reply.js';
 import type { Actor, Services } from '../core/services.js';
 import {
@@ -18,6 +19,7 @@ import { formatUsd } from '../domain/money.js';
 import { formatUtcMinute } from '../domain/time.js';
 import { UserError } from '../errors.js';
 import { channelOf } from './digest.js';
+import { resolveKey } from './keys/resolve.js';
 
 /** The factor `alert runaway` uses when none is given. */
 const DEFAULT_RUNAWAY_FACTOR = 5;
@@ -25,35 +27,11 @@ const SNOOZE_MS = 24 * 3_600_000;
 const KEY_USAGE = 'alert key <name|all> <percent>, e.g. alert key production 80 · alert runaway [factor]';
 const quote = (s: string) => (s.length > 30 ? `${s.slice(0, 30)}…` : s).replace(/[^\w .,%$×/-]/g, '?');
 
-/** A key by exact name, unique name prefix, or hash prefix (6+ characters); ambiguous input lists the candidates. */
+/** The key `text` names, resolved as `keys <name>` resolves it (keys/resolve.ts); refused with the candidates. */
 export function resolveKeyName(keys: readonly StoredKey[], text: string): StoredKey {
-  const wanted = text.trim().toLowerCase();
-  const exact = keys.filter((k) => k.name.toLowerCase() === wanted);
-  if (exact.length === 1) return exact[0] as StoredKey;
-  const matches =
-    exact.length > 1
-      ? exact
-      : keys.filter(
-          (k) =>
-            k.name.toLowerCase().startsWith(wanted) || (wanted.length >= 6 && k.hash.toLowerCase().startsWith(wanted)),
-        );
-  if (matches.length === 1) return matches[0] as StoredKey;
-  if (matches.length === 0) {
-    throw new UserError(
-      `No key is named "${quote(text)}". Keys: ${
-        keys
-          .map((k) => k.name)
-          .slice(0, 10)
-          .join(', ') || 'none synced yet'
-      }.`,
-      KEY_USAGE,
-    );
-  }
-  const names = matches.slice(0, 8).map((k) => `${k.name} (${k.hash.slice(0, 8)})`);
-  throw new UserError(
-    `"${quote(text)}" matches ${matches.length} keys: ${names.join(', ')}. Give more of the name or the hash.`,
-    KEY_USAGE,
-  );
+  const r = resolveKey(keys, text);
+  if (r.ok) return r.key;
+  throw new UserError(r.message, KEY_USAGE);
 }
 
 function percentOf(text: string): number {

@@ -4,6 +4,8 @@
  * @module
  */
 
+import { quote } from '../grammar.js';
+
 /** The least a key needs for resolution: its name and hash. */
 interface NamedKey {
   name: string;
@@ -28,6 +30,8 @@ function candidatesText(keys: readonly NamedKey[]): string {
  */
 export function resolveKey<K extends NamedKey>(keys: readonly K[], query: string): Resolution<K> {
   const q = query.trim().toLowerCase();
+  // Echoed input is shortened and secret-masked (a pasted sk-or-… key is never repeated back).
+  const shown = quote(query.trim());
   if (q === '') return { ok: false, reason: 'none', message: 'Name a key: `keys <name>`.', candidates: [] };
   const exact = keys.filter((k) => k.name.toLowerCase() === q);
   if (exact.length === 1 && exact[0]) return { ok: true, key: exact[0] };
@@ -35,7 +39,7 @@ export function resolveKey<K extends NamedKey>(keys: readonly K[], query: string
     return {
       ok: false,
       reason: 'ambiguous',
-      message: `${exact.length} keys are named "${query.trim()}": ${candidatesText(exact)}. Use a hash prefix instead.`,
+      message: `${exact.length} keys are named "${shown}": ${candidatesText(exact)}. Use a hash prefix instead.`,
       candidates: exact,
     };
   }
@@ -47,14 +51,14 @@ export function resolveKey<K extends NamedKey>(keys: readonly K[], query: string
     return {
       ok: false,
       reason: 'ambiguous',
-      message: `"${query.trim()}" matches ${matches.length} keys: ${candidatesText(matches)}. Type more of the name, or a hash prefix.`,
+      message: `"${shown}" matches ${matches.length} keys: ${candidatesText(matches)}. Type more of the name, or a hash prefix.`,
       candidates: matches,
     };
   }
   return {
     ok: false,
     reason: 'none',
-    message: `No key is named "${query.trim()}" (nor starts with it). \`keys\` lists them all.`,
+    message: `No key is named "${shown}" (nor starts with it). \`keys\` lists them all.`,
     candidates: [],
   };
 }
