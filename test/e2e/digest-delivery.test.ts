@@ -356,19 +356,26 @@ describe('weekly digest through Slack and Discord', () => {
   it('joins a public Slack channel the bot never joined at subscribe; in a private one it asks to be invited', async () => {
     h.fakeSlack.setChannel('C0PUBLIC', { member: false });
     h.fakeSlack.setChannel('G0PRIVATE', { isPrivate: true, member: false });
-    const seen = (responseUrl: string) => JSON.stringify(h.fakeSlack.visibleFrom(responseUrl));
+    // A setting changed for the channel is a public answer: `in_channel` through the response_url.
+    const answers = (responseUrl: string) => [
+      ...h.fakeSlack.visibleFrom(responseUrl),
+      ...h.fakeSlack.publicFrom(responseUrl),
+    ];
+    const seen = (responseUrl: string) => JSON.stringify(answers(responseUrl));
     const pub = await h.slackDriver.command('digest subscribe monday 09:00 UTC', {
       userId: 'UADMIN1',
       channelId: 'C0PUBLIC',
     });
-    await h.fakeSlack.waitFor('response', () => h.fakeSlack.visibleFrom(pub.responseUrl).length > 0);
+    await h.fakeSlack.waitFor('response', () => answers(pub.responseUrl).length > 0);
+    expect(h.fakeSlack.publicFrom(pub.responseUrl)).toHaveLength(1);
     expect(seen(pub.responseUrl)).toContain('gets the weekly spend digest');
     expect(h.fakeSlack.callsTo('conversations.join').map((c) => c.body.channel)).toContain('C0PUBLIC');
     expect(h.fakeSlack.isMember('C0PUBLIC')).toBe(true);
     expect(seen(pub.responseUrl)).not.toContain('/invite');
 
     const priv = await h.slackDriver.command('alert below 5', { userId: 'UADMIN1', channelId: 'G0PRIVATE' });
-    await h.fakeSlack.waitFor('response', () => h.fakeSlack.visibleFrom(priv.responseUrl).length > 0);
+    await h.fakeSlack.waitFor('response', () => answers(priv.responseUrl).length > 0);
+    expect(h.fakeSlack.publicFrom(priv.responseUrl)).toHaveLength(1);
     expect(seen(priv.responseUrl)).toContain('Alert set');
     expect(seen(priv.responseUrl)).toContain('invite me with /invite');
     expect(h.fakeSlack.isMember('G0PRIVATE')).toBe(false);

@@ -84,6 +84,8 @@ interface PostedMessage {
   text: string;
   blocks: unknown;
   metadata?: unknown;
+  /** An `in_channel` answer: the path of the slash command's response_url that posted it. */
+  via?: string;
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
@@ -137,6 +139,8 @@ export interface FakeSlack {
   readonly ephemerals: EphemeralMessage[];
   /** The visible (not deleted) ephemeral messages a response_url's command led to, oldest first. */
   visibleFrom(responseUrl: string): EphemeralMessage[];
+  /** The `in_channel` answers a slash command's response_url posted for the whole channel, oldest first. */
+  publicFrom(responseUrl: string): PostedMessage[];
   /** Declares a channel and the bot's membership (undeclared channels: the bot is a member). */
   setChannel(id: string, channel: FakeChannel): void;
   /** Whether the bot is a member of a channel now. */
@@ -339,7 +343,13 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     // A command's response_url: replace_original / delete_original do nothing; text adds a message.
     if (body.text === undefined && body.blocks === undefined) return;
     if (body.response_type === 'in_channel') {
-      messages.push({ channel: 'response', ts: nextTs(), text: String(body.text ?? ''), blocks: body.blocks });
+      messages.push({
+        channel: 'response',
+        via: path,
+        ts: nextTs(),
+        text: String(body.text ?? ''),
+        blocks: body.blocks,
+      });
       return;
     }
     ephemeralCounter += 1;
@@ -458,6 +468,10 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     visibleFrom(responseUrl) {
       const path = new URL(responseUrl).pathname;
       return ephemerals.filter((m) => m.via === path && !m.deleted);
+    },
+    publicFrom(responseUrl) {
+      const path = new URL(responseUrl).pathname;
+      return messages.filter((m) => m.channel === 'response' && m.via === path);
     },
     setChannel: (id, channel) => channels.set(id, channel),
     isMember,

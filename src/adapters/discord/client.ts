@@ -48,7 +48,16 @@ export function createClient(config: Config, settings: ClientSettings): Client {
     ...(settings.shards ? { shards: settings.shards.ids, shardCount: settings.shards.count } : {}),
     // Messages in threads the bot has not seen yet arrive with an uncached channel.
     partials: [Partials.Channel],
-    rest: { api: config.discord.apiUrl, version: '10' },
+    rest: {
+      api: config.discord.apiUrl,
+      version: '10',
+      // @discordjs/rest builds uploads (charts, CSVs) as Node's global FormData and sends them with its own
+      // undici 6 `request` through the process-wide dispatcher: the undici 7 Agent our `undici` import installs.
+      // undici 7 does not recognise another copy's FormData and fails with "action is not a function".
+      // Node's fetch encodes its own FormData before any dispatcher sees it. RESTOptions.makeRequest
+      // (@discordjs/rest index.d.ts): "to use global fetch, simply provide `makeRequest: fetch`".
+      makeRequest: fetch,
+    },
     // Sent as `allowed_mentions` on every message, reply and edit: echoed user text can never ping.
     allowedMentions: { parse: [], repliedUser: false },
     makeCache: cacheLimits,
