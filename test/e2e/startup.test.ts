@@ -160,3 +160,29 @@ describe('a command in the first second of start-up', () => {
     expect(shown).toMatch(/digest/i);
   }, 120_000);
 });
+
+describe('stopping during start-up', () => {
+  it('leaves no uncaught error when the Discord gateway handshake was still in progress', async () => {
+    // @discordjs/ws drops the socket's error handler when a shard is destroyed mid-handshake; the
+    // handshake failing afterwards (here: the fake refuses it on close) used to crash the process.
+    const discord = await startFakeDiscord({ holdHandshakes: true });
+    cleanup.push(() => discord.close());
+    const config = loadConfig({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DISCORD_TOKEN: 'fake.discord.token-abcd',
+      DISCORD_API_URL: discord.apiUrl,
+      DISCORD_GUILD_ID: discord.guildId,
+    });
+    const service = await startService(config, {
+      log: createLogger({ level: process.env.DEBUG_LOG ? 'debug' : 'silent' }),
+      memoryStore: true,
+    });
+    await discord.handshakeArrived();
+    await service.stop();
+    // close() refuses the held handshake; without the fix the socket's 'error' had no listener.
+    await discord.close();
+    await new Promise((r) => setImmediate(r));
+    expect(discord.connected()).toBe(false);
+  });
+});
