@@ -139,7 +139,13 @@ export function createTransport(config: OpenRouterClientConfig) {
     return new OpenRouterError({ ...params, endpoint, message: mask(params.message) });
   }
 
-  async function once(spec: GetSpec<unknown>, url: string, limitMs: number, cutByBudget: boolean): Promise<Attempt> {
+  async function once(
+    spec: GetSpec<unknown>,
+    url: string,
+    limitMs: number,
+    cutByBudget: boolean,
+    deadline: number,
+  ): Promise<Attempt> {
     const key = keyFor(spec.role);
     const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'credits-bot' };
     if (key) headers.authorization = `Bearer ${key}`;
@@ -166,7 +172,8 @@ export function createTransport(config: OpenRouterClientConfig) {
       config.onCall?.(spec.endpoint, 'error', ms);
       if (controller.signal.aborted) {
         const kind = cutByBudget ? 'budget' : 'timeout';
-        log?.debug({ endpoint: spec.endpoint, kind, ms }, 'openrouter call cut');
+        // `deadline`: the epoch ms the call had to end by (its budget, or the caller's `notAfter`).
+        log?.debug({ endpoint: spec.endpoint, kind, ms, deadline }, 'openrouter call cut');
         throw failure(spec.endpoint, {
           status: 0,
           kind,
@@ -245,7 +252,7 @@ export function createTransport(config: OpenRouterClientConfig) {
       const limit = Math.min(timeoutMs, remaining);
       let error: OpenRouterError;
       try {
-        const attempt = await once(spec, url, limit, remaining < timeoutMs);
+        const attempt = await once(spec, url, limit, remaining < timeoutMs, deadline);
         if (attempt.status >= 200 && attempt.status < 300) {
           breaker.success();
           return decode(spec, attempt);

@@ -48,6 +48,11 @@ export interface FakeDiscordOptions {
   nonceWindowMs?: number;
   /** The fake's clock (message timestamps, the nonce window); real time by default. */
   now?: () => number;
+  /**
+   * Gateway handshakes (the HTTP upgrade) wait until `close()`, which refuses them with a 503: a
+   * client is stopped while its socket is still CONNECTING (see `handshakeArrived`).
+   */
+  holdHandshakes?: boolean;
 }
 
 type Json = Record<string, unknown>;
@@ -124,6 +129,8 @@ export class FakeDiscord {
   private lastSeq = 0;
   private waiters: { predicate: (r: RecordedRequest) => boolean; resolve: (r: RecordedRequest) => void }[] = [];
   private port = 0;
+  private readonly heldHandshakes: ((ok: boolean, code?: number) => void)[] = [];
+  private handshakeWaiters: (() => void)[] = [];
 
   constructor(options: FakeDiscordOptions = {}) {
     this.options = options;
@@ -133,7 +140,14 @@ export class FakeDiscord {
         res.end(JSON.stringify({ message: String(error), code: 0 }));
       });
     });
-    this.wss = new WebSocketServer({ server: this.server });
+    this.wss = new WebSocketServer({
+      server: this.server,
+      verifyClient: (_info, done) => {
+        if (!this.options.holdHandshakes) return done(true);
+        this.heldHandshakes.push(done);
+        for (const w of this.handshakeWaiters.splice(0)) w();
+      },
+    });
     this.wss.on('connection', (socket) => this.onConnection(socket));
   }
 
@@ -152,7 +166,14 @@ export class FakeDiscord {
     return `ws://127.0.0.1:${this.port}`;
   }
 
+  /** Resolves once a gateway handshake is being held (`holdHandshakes`). */
+  handshakeArrived(): Promise<void> {
+    if (this.heldHandshakes.length > 0) return Promise.resolve();
+    return new Promise((resolve) => this.handshakeWaiters.push(resolve));
+  }
+
   async close(): Promise<void> {
+    for (const done of this.heldHandshakes.splice(0)) done(false, 503);
     for (const c of this.connections) c.socket.terminate();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
     await new Promise<void>((resolve) => this.server.close(() => resolve()));

@@ -157,8 +157,11 @@ export interface FakeSlack {
   rateLimit(method: string, seconds: number, count?: number): void;
   /** The next `count` calls to `method` get this HTTP status (e.g. 503). */
   fail(method: string, status: number, count?: number): void;
-  /** The next `count` calls to `method` are answered only after `ms` (a slow network at start-up). */
-  slow(method: string, ms: number, count?: number): void;
+  /**
+   * The next `count` calls to `method` are answered only after `wait`: a number of ms, or a promise
+   * the test settles (a slow network at start-up, held for exactly as long as the test needs).
+   */
+  slow(method: string, wait: number | Promise<unknown>, count?: number): void;
   /**
    * The next `count` calls to `method` take effect (a message is posted) but are never answered: the
    * connection stays open, as when Slack did the work and the answer was lost. Fault-injection tests
@@ -193,7 +196,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   const users = new Map<string, FakeUserInfo>();
   const limits = new Map<string, { seconds: number; count: number }>();
   const failures = new Map<string, { status: number; count: number }>();
-  const delays = new Map<string, { ms: number; count: number }>();
+  const delays = new Map<string, { wait: number | Promise<unknown>; count: number }>();
   const stalls = new Map<string, number>();
   const sockets = new Set<WebSocket>();
   const pendingAcks = new Map<string, (ack: Json) => void>();
@@ -374,7 +377,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
         const delay = delays.get(method);
         if (delay && delay.count > 0) {
           delay.count -= 1;
-          await new Promise((r) => setTimeout(r, delay.ms));
+          const { wait } = delay;
+          await (typeof wait === 'number' ? new Promise((r) => setTimeout(r, wait)) : wait);
         }
         const failure = failures.get(method);
         if (failure && failure.count > 0) {
@@ -493,7 +497,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     setUser: (id, info) => users.set(id, info),
     rateLimit: (method, seconds, count = 1) => limits.set(method, { seconds, count }),
     fail: (method, status, count = 1) => failures.set(method, { status, count }),
-    slow: (method, ms, count = 1) => delays.set(method, { ms, count }),
+    slow: (method, wait, count = 1) => delays.set(method, { wait, count }),
     stall: (method, count = 1) => stalls.set(method, count),
     responseUrl() {
       responseCounter += 1;

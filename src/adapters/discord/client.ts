@@ -68,3 +68,28 @@ export function createClient(config: Config, settings: ClientSettings): Client {
     },
   });
 }
+
+/** A gateway socket as `ws` has it (0 = CONNECTING). */
+interface GatewaySocket {
+  readyState: number;
+  on(event: 'error', listener: () => void): unknown;
+  terminate(): void;
+}
+
+/**
+ * `client.destroy()` that also ends a gateway handshake still in progress. @discordjs/ws (1.2.3, and
+ * 2.0.4) `WebSocketShard.destroy` closes only an OPEN socket and then sets `onerror = null`: a socket
+ * still CONNECTING is left behind without an error listener, and when its handshake then fails (the
+ * gateway went away) `ws` emits 'error' to nobody and the process dies with an uncaught exception
+ * ("connect ECONNRESET"). Such sockets get a listener first and are terminated once the shard is idle.
+ */
+export async function destroyClient(client: Client): Promise<void> {
+  const manager = (client.ws as unknown as { _ws?: { strategy?: { shards?: Map<number, { connection?: unknown }> } } })
+    ._ws;
+  const handshaking = [...(manager?.strategy?.shards?.values() ?? [])]
+    .map((shard) => shard.connection as GatewaySocket | null | undefined)
+    .filter((socket): socket is GatewaySocket => socket?.readyState === 0);
+  for (const socket of handshaking) socket.on('error', () => undefined);
+  await client.destroy();
+  for (const socket of handshaking) if (socket.readyState === 0) socket.terminate();
+}

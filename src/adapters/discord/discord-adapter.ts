@@ -15,7 +15,7 @@ import type { ChatAdapter, PostResult } from '../../core/chat-adapter.js';
 import type { ShardLease } from '../../db/shard-lease.js';
 import type { Logger } from '../../logger.js';
 import type { Metrics } from '../../metrics.js';
-import { createClient } from './client.js';
+import { createClient, destroyClient } from './client.js';
 import { toCreate } from './deliver.js';
 import { type AutocompleteSource, handleInteraction } from './interactions.js';
 import { handleMessage } from './messages.js';
@@ -140,7 +140,7 @@ export function createDiscordAdapter(config: Config, deps: DiscordAdapterDeps): 
     try {
       await c.login(token());
     } catch (error) {
-      await c.destroy();
+      await destroyClient(c);
       if (messageContent && error instanceof Error && DISALLOWED_MESSAGE.test(error.message)) {
         dropIntent();
         return connect();
@@ -165,7 +165,7 @@ export function createDiscordAdapter(config: Config, deps: DiscordAdapterDeps): 
   async function serve(held: number[], count: number): Promise<void> {
     const previous = client;
     client = undefined;
-    await previous?.destroy();
+    if (previous) await destroyClient(previous);
     shards = held.length ? { ids: held, count } : undefined;
     if (!held.length || stopped) return;
     await connect();
@@ -173,7 +173,7 @@ export function createDiscordAdapter(config: Config, deps: DiscordAdapterDeps): 
   }
 
   async function reconnect(): Promise<void> {
-    await client?.destroy();
+    if (client) await destroyClient(client);
     if (!stopped) await connect();
   }
 
@@ -219,7 +219,7 @@ export function createDiscordAdapter(config: Config, deps: DiscordAdapterDeps): 
     async stop() {
       stopped = true;
       await fallback?.catch(() => undefined);
-      await client?.destroy();
+      if (client) await destroyClient(client);
       await deps.lease?.stop();
       await restOnly?.destroy();
     },
