@@ -7,19 +7,15 @@
  */
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDiscordAdapter, type DiscordAdapter } from '../../src/adapters/discord/discord-adapter.js';
-import { createSlackAdapter, type SlackAdapter } from '../../src/adapters/slack/slack-adapter.js';
+import type { DiscordAdapter } from '../../src/adapters/discord/discord-adapter.js';
+import type { SlackAdapter } from '../../src/adapters/slack/slack-adapter.js';
 import { alert, alertButtons } from '../../src/commands/alert.js';
-import { createBot } from '../../src/commands/dispatch.js';
-import { loadConfig } from '../../src/config.js';
-import type { ChatAdapter } from '../../src/core/chat-adapter.js';
-import type { Actor, Platform, Services } from '../../src/core/services.js';
+import type { createBot } from '../../src/commands/dispatch.js';
+import type { Actor } from '../../src/core/services.js';
 import type { DbHandle } from '../../src/db/client.js';
 import { ALL_TABLES, alertEvents, alertRules } from '../../src/db/schema.js';
-import { createHttpServer, type HttpServer } from '../../src/http/server.js';
+import type { HttpServer } from '../../src/http/server.js';
 import { createScheduler, type Scheduler } from '../../src/jobs/scheduler.js';
-import { createLogger } from '../../src/logger.js';
-import { createMetrics } from '../../src/metrics.js';
 import { createDemoSeed } from '../../src/openrouter/simulator/seed.js';
 import { setCredits } from '../../src/openrouter/simulator/state.js';
 import { testDb } from '../support/db.js';
@@ -32,6 +28,7 @@ import {
   TEAM_ID,
 } from '../support/fake-slack.js';
 import { startTestOpenRouter, type TestOpenRouter } from '../support/openrouter.js';
+import { startTwoPlatforms } from '../support/two-platforms.js';
 
 const NOW = new Date('2026-11-24T15:00:00Z');
 const SLACK_CHANNEL = 'C0ALERTS';
@@ -67,46 +64,25 @@ beforeAll(async () => {
   const openrouter = await startTestOpenRouter({ now: NOW, seed, client: { cacheTtlMs: { credits: 0 } } });
   const fakeSlack = await startFakeSlack();
   const fakeDiscord = await startFakeDiscord({ refuseMessageContent: false });
-  const config = loadConfig({
-    OPENROUTER_BASE_URL: openrouter.sim.url,
-    SLACK_BOT_TOKEN: 'xoxb-1111-2222-test-token',
-    SLACK_SIGNING_SECRET: 'test-signing-secret-0123456789',
-    SLACK_API_URL: fakeSlack.apiUrl,
-    DISCORD_TOKEN: 'fake.discord.token-abcd',
-    DISCORD_API_URL: fakeDiscord.apiUrl,
-    DISCORD_GUILD_ID: fakeDiscord.guildId,
-    BOT_ADMINS: `slack:UADMIN1,discord:${fakeDiscord.alice.id}`,
-    COMMAND_RATE_LIMIT: '1000',
-  });
-  const log = createLogger({ level: 'silent' });
-  const metrics = createMetrics({ defaults: false });
   const clock = { now: NOW };
-  const services: Services = {
-    config,
-    openrouter: openrouter.client,
-    store: { available: () => true, get: () => db },
-    log,
-    metrics,
-    now: () => clock.now,
-  };
-  const bot = createBot(services, [alert], alertButtons);
-  const http = createHttpServer({ host: '127.0.0.1', port: 0, log });
-  const slack = createSlackAdapter(config, {
+  const {
+    services,
     bot,
-    log,
-    metrics,
     http,
-    tuning: { webApiRetries: 0, perChannelIntervalMs: 10 },
+    url: httpUrl,
+    slack,
+    discord,
+    adapters,
+  } = await startTwoPlatforms({
+    store: db,
+    openrouter,
+    fakeSlack,
+    fakeDiscord,
+    commands: [alert],
+    buttons: alertButtons,
+    now: () => clock.now,
   });
-  const discord = createDiscordAdapter(config, { bot, log, metrics });
-  const { url: httpUrl } = await http.start();
-  await slack.start();
-  await discord.start();
-  const adapters = new Map<Platform, ChatAdapter>([
-    ['slack', slack],
-    ['discord', discord],
-  ]);
-  const scheduler = createScheduler({ services, adapters, log, owner: 'e2e' });
+  const scheduler = createScheduler({ services, adapters, log: services.log, owner: 'e2e' });
   h = { db, clock, slack, discord, fakeSlack, fakeDiscord, http, openrouter, scheduler, bot, httpUrl };
 });
 

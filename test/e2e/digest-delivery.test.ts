@@ -7,26 +7,24 @@
  */
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDiscordAdapter, type DiscordAdapter } from '../../src/adapters/discord/discord-adapter.js';
-import { createSlackAdapter, type SlackAdapter } from '../../src/adapters/slack/slack-adapter.js';
+import type { DiscordAdapter } from '../../src/adapters/discord/discord-adapter.js';
+import type { SlackAdapter } from '../../src/adapters/slack/slack-adapter.js';
 import { alert, alertButtons } from '../../src/commands/alert.js';
 import { digest } from '../../src/commands/digest.js';
-import { createBot } from '../../src/commands/dispatch.js';
-import { loadConfig } from '../../src/config.js';
+import type { createBot } from '../../src/commands/dispatch.js';
 import type { ChatAdapter } from '../../src/core/chat-adapter.js';
 import type { Actor, Platform, Services } from '../../src/core/services.js';
 import type { DbHandle } from '../../src/db/client.js';
 import { ALL_TABLES, digestDeliveries } from '../../src/db/schema.js';
-import { createHttpServer, type HttpServer } from '../../src/http/server.js';
+import type { HttpServer } from '../../src/http/server.js';
 import { runDueDigests } from '../../src/jobs/digest-run.js';
-import { createLogger } from '../../src/logger.js';
-import { createMetrics } from '../../src/metrics.js';
 import { createDemoSeed, DEMO_KEYS } from '../../src/openrouter/simulator/seed.js';
 import { addActivity, type SimActivity, setCredits, sha256Hex } from '../../src/openrouter/simulator/state.js';
 import { testDb } from '../support/db.js';
 import { type FakeDiscord, startFakeDiscord } from '../support/fake-discord.js';
-import { createSlackDriver, type FakeSlack, type SlackDriver, startFakeSlack, TEAM_ID } from '../support/fake-slack.js';
+import { type FakeSlack, type SlackDriver, startFakeSlack, TEAM_ID } from '../support/fake-slack.js';
 import { startTestOpenRouter, type TestOpenRouter } from '../support/openrouter.js';
+import { startTwoPlatforms } from '../support/two-platforms.js';
 
 /** Monday 23 Nov 2026, 08:05 UTC = 09:05 in Berlin: the digest for 16–22 Nov is due. */
 const NOW = new Date('2026-11-23T08:05:00Z');
@@ -106,50 +104,24 @@ beforeAll(async () => {
   const fakeSlack = await startFakeSlack();
   const discordClock = { ms: Date.now() };
   const fakeDiscord = await startFakeDiscord({ refuseMessageContent: false, now: () => discordClock.ms });
-  const config = loadConfig({
-    OPENROUTER_BASE_URL: openrouter.sim.url,
-    SLACK_BOT_TOKEN: 'xoxb-1111-2222-test-token',
-    SLACK_SIGNING_SECRET: 'test-signing-secret-0123456789',
-    SLACK_API_URL: fakeSlack.apiUrl,
-    DISCORD_TOKEN: 'fake.discord.token-abcd',
-    DISCORD_API_URL: fakeDiscord.apiUrl,
-    DISCORD_GUILD_ID: fakeDiscord.guildId,
-    BOT_ADMINS: `slack:UADMIN1,discord:${fakeDiscord.alice.id}`,
-    COMMAND_RATE_LIMIT: '1000',
-  });
-  const log = createLogger({ level: 'silent' });
-  const metrics = createMetrics({ defaults: false });
   const clock = { now: new Date('2026-11-20T10:00:00Z') };
-  const services: Services = {
-    config,
-    openrouter: openrouter.client,
-    store: { available: () => true, get: () => db },
-    log,
-    metrics,
-    now: () => clock.now,
-  };
-  const bot = createBot(services, [digest, alert], alertButtons);
-  const http = createHttpServer({ host: '127.0.0.1', port: 0, log });
-  const slack = createSlackAdapter(config, {
+  const {
+    services,
     bot,
-    log,
-    metrics,
     http,
-    tuning: { webApiRetries: 0, perChannelIntervalMs: 10 },
+    slack,
+    discord,
+    adapters,
+    driver: slackDriver,
+  } = await startTwoPlatforms({
+    store: db,
+    openrouter,
+    fakeSlack,
+    fakeDiscord,
+    commands: [digest, alert],
+    buttons: alertButtons,
+    now: () => clock.now,
   });
-  const discord = createDiscordAdapter(config, { bot, log, metrics });
-  const { url } = await http.start();
-  const slackDriver = createSlackDriver(fakeSlack, {
-    mode: 'http',
-    eventsUrl: `${url}/slack/events`,
-    signingSecret: 'test-signing-secret-0123456789',
-  });
-  await slack.start();
-  await discord.start();
-  const adapters = new Map<Platform, ChatAdapter>([
-    ['slack', slack],
-    ['discord', discord],
-  ]);
   h = {
     db,
     services,

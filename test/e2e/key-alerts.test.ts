@@ -7,36 +7,28 @@
  */
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDiscordAdapter, type DiscordAdapter } from '../../src/adapters/discord/discord-adapter.js';
-import { createSlackAdapter, type SlackAdapter } from '../../src/adapters/slack/slack-adapter.js';
 import { alert, alertButtons } from '../../src/commands/alert.js';
-import { createBot } from '../../src/commands/dispatch.js';
+import type { createBot } from '../../src/commands/dispatch.js';
 import { keyActionButtons } from '../../src/commands/keys/buttons.js';
-import { loadConfig } from '../../src/config.js';
-import type { ChatAdapter } from '../../src/core/chat-adapter.js';
-import type { Actor, Platform, Services } from '../../src/core/services.js';
+import type { Actor } from '../../src/core/services.js';
 import type { DbHandle } from '../../src/db/client.js';
 import { ALL_TABLES, apiKeys, keyAlertStates, keySnapshots } from '../../src/db/schema.js';
-import { createHttpServer, type HttpServer } from '../../src/http/server.js';
 import { createScheduler, type Scheduler } from '../../src/jobs/scheduler.js';
-import { createLogger } from '../../src/logger.js';
-import { createMetrics } from '../../src/metrics.js';
 import { createDemoSeed } from '../../src/openrouter/simulator/seed.js';
 import { testDb } from '../support/db.js';
 import { type FakeDiscord, startFakeDiscord } from '../support/fake-discord.js';
 import { type FakeSlack, startFakeSlack, TEAM_ID } from '../support/fake-slack.js';
 import { startTestOpenRouter, type TestOpenRouter } from '../support/openrouter.js';
+import { startTwoPlatforms, type TwoPlatforms } from '../support/two-platforms.js';
 
 const NOW = new Date('2026-11-24T15:00:00Z');
 const SLACK_CHANNEL = 'C0KEYALRT';
 
 let db: DbHandle;
 let clock: { now: Date };
-let slack: SlackAdapter;
-let discord: DiscordAdapter;
 let fakeSlack: FakeSlack;
 let fakeDiscord: FakeDiscord;
-let http: HttpServer;
+let platforms: TwoPlatforms;
 let openrouter: TestOpenRouter;
 let scheduler: Scheduler;
 let bot: ReturnType<typeof createBot>;
@@ -51,51 +43,24 @@ beforeAll(async () => {
   });
   fakeSlack = await startFakeSlack();
   fakeDiscord = await startFakeDiscord({ refuseMessageContent: false });
-  const config = loadConfig({
-    OPENROUTER_BASE_URL: openrouter.sim.url,
-    OPENROUTER_MANAGEMENT_KEY: 'sk-or-v1-demo-management-not-a-real-key-0000000000000000000000000000mgmt',
-    SLACK_BOT_TOKEN: 'xoxb-1111-2222-test-token',
-    SLACK_SIGNING_SECRET: 'test-signing-secret-0123456789',
-    SLACK_API_URL: fakeSlack.apiUrl,
-    DISCORD_TOKEN: 'fake.discord.token-abcd',
-    DISCORD_API_URL: fakeDiscord.apiUrl,
-    DISCORD_GUILD_ID: fakeDiscord.guildId,
-    BOT_ADMINS: `slack:UADMIN1,discord:${fakeDiscord.alice.id}`,
-    COMMAND_RATE_LIMIT: '1000',
-  });
-  const log = createLogger({ level: 'silent' });
-  const metrics = createMetrics({ defaults: false });
   clock = { now: NOW };
-  const services: Services = {
-    config,
-    openrouter: openrouter.client,
-    store: { available: () => true, get: () => db },
-    log,
-    metrics,
+  platforms = await startTwoPlatforms({
+    store: db,
+    openrouter,
+    fakeSlack,
+    fakeDiscord,
+    commands: [alert],
+    buttons: alertButtons,
     now: () => clock.now,
-  };
-  bot = createBot(services, [alert], alertButtons);
-  http = createHttpServer({ host: '127.0.0.1', port: 0, log });
-  slack = createSlackAdapter(config, {
-    bot,
-    log,
-    metrics,
-    http,
-    tuning: { webApiRetries: 0, perChannelIntervalMs: 10 },
+    env: { OPENROUTER_MANAGEMENT_KEY: 'sk-or-v1-demo-management-not-a-real-key-0000000000000000000000000000mgmt' },
   });
-  discord = createDiscordAdapter(config, { bot, log, metrics });
-  await http.start();
-  await slack.start();
-  await discord.start();
-  const adapters = new Map<Platform, ChatAdapter>([
-    ['slack', slack],
-    ['discord', discord],
-  ]);
+  bot = platforms.bot;
+  const { services, adapters } = platforms;
   // As the service wires it (main.ts): a runaway key's message carries the key actions.
   scheduler = createScheduler({
     services,
     adapters,
-    log,
+    log: services.log,
     owner: 'e2e',
     runawayButtons: (key) => keyActionButtons(key),
   });
@@ -103,9 +68,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await scheduler?.stop();
-  await discord?.stop();
-  await slack?.stop();
-  await http?.stop();
+  await platforms?.stop();
   await fakeDiscord?.close();
   await fakeSlack?.close();
   await openrouter?.close();
@@ -144,7 +107,7 @@ async function check(minutes: number, spend?: { key: string; usd: number }): Pro
   if (spend) openrouter.sim.spend(hashOf(spend.key).hash, spend.usd);
   const r = await scheduler.runNow('credits');
   expect(r.ran).toBe(true);
-  await slack.idle();
+  await platforms.slack.idle();
 }
 
 describe('runaway keys and key budgets through Slack and Discord', () => {

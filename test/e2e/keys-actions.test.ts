@@ -8,23 +8,21 @@
  */
 import { desc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDiscordAdapter, type DiscordAdapter } from '../../src/adapters/discord/discord-adapter.js';
-import { createSlackAdapter, type SlackAdapter } from '../../src/adapters/slack/slack-adapter.js';
+import type { DiscordAdapter } from '../../src/adapters/discord/discord-adapter.js';
+import type { SlackAdapter } from '../../src/adapters/slack/slack-adapter.js';
 import { createBot } from '../../src/commands/dispatch.js';
 import { keyButtons } from '../../src/commands/keys/actions.js';
 import { keyActionButtons } from '../../src/commands/keys/buttons.js';
 import { keys } from '../../src/commands/keys/command.js';
-import { type Config, loadConfig } from '../../src/config.js';
+import type { Config } from '../../src/config.js';
 import type { Actor, Services } from '../../src/core/services.js';
 import { keySnoozedUntil } from '../../src/db/queries/key-actions.js';
 import { listKeys } from '../../src/db/queries/keys.js';
 import { auditLog, keyActions } from '../../src/db/schema.js';
 import { runawayMessage } from '../../src/digest/key-alert-message.js';
 import { formatUsd } from '../../src/domain/money.js';
-import { createHttpServer, type HttpServer } from '../../src/http/server.js';
+import type { HttpServer } from '../../src/http/server.js';
 import { syncOnce } from '../../src/jobs/sync.js';
-import { createLogger } from '../../src/logger.js';
-import { createMetrics } from '../../src/metrics.js';
 import { DEMO_RESEARCH_WORKSPACE_ID } from '../../src/openrouter/simulator/seed.js';
 import type { SimKey } from '../../src/openrouter/simulator/state.js';
 import { type TestDb, testDb } from '../support/db.js';
@@ -37,18 +35,17 @@ import {
 } from '../support/fake-discord.js';
 import {
   blockActionPayload,
-  createSlackDriver,
   type FakeSlack,
   type SlackDriver,
   startFakeSlack,
   TEAM_ID,
 } from '../support/fake-slack.js';
 import { startTestOpenRouter, type TestOpenRouter } from '../support/openrouter.js';
+import { startTwoPlatforms } from '../support/two-platforms.js';
 
 type Json = Record<string, unknown>;
 const NOW = new Date('2026-11-24T15:00:00Z');
 const CHANNEL = 'C0KEYS';
-const SECRET = 'test-signing-secret-0123456789';
 
 interface Harness {
   db: TestDb;
@@ -73,44 +70,15 @@ beforeAll(async () => {
   const fakeSlack = await startFakeSlack();
   const fakeDiscord = await startFakeDiscord({ refuseMessageContent: false });
   const bob: FakeUser = { id: snowflake(), username: 'bob' };
-  const config = loadConfig({
-    OPENROUTER_BASE_URL: openrouter.sim.url,
-    SLACK_BOT_TOKEN: 'xoxb-1111-2222-test-token',
-    SLACK_SIGNING_SECRET: SECRET,
-    SLACK_API_URL: fakeSlack.apiUrl,
-    DISCORD_TOKEN: 'fake.discord.token-abcd',
-    DISCORD_API_URL: fakeDiscord.apiUrl,
-    DISCORD_GUILD_ID: fakeDiscord.guildId,
-    BOT_ADMINS: `slack:UADMIN1,slack:UADMIN2,discord:${fakeDiscord.alice.id},discord:${bob.id}`,
-    COMMAND_RATE_LIMIT: '1000',
-  });
-  const log = createLogger({ level: 'silent' });
-  const metrics = createMetrics({ defaults: false });
-  const services: Services = {
-    config,
-    openrouter: openrouter.client,
-    store: { available: () => true, get: () => db.handle },
-    log,
-    metrics,
+  const { services, config, slack, discord, driver, http } = await startTwoPlatforms({
+    store: db.handle,
+    openrouter,
+    fakeSlack,
+    fakeDiscord,
+    commands: [keys],
+    buttons: keyButtons,
     now: () => clock.now,
-  };
-  const bot = createBot(services, [keys], keyButtons);
-  const http = createHttpServer({ host: '127.0.0.1', port: 0, log });
-  const slack = createSlackAdapter(config, {
-    bot,
-    log,
-    metrics,
-    http,
-    tuning: { webApiRetries: 0, perChannelIntervalMs: 10 },
-  });
-  const discord = createDiscordAdapter(config, { bot, log, metrics });
-  const { url } = await http.start();
-  await slack.start();
-  await discord.start();
-  const driver = createSlackDriver(fakeSlack, {
-    mode: 'http',
-    eventsUrl: `${url}/slack/events`,
-    signingSecret: SECRET,
+    env: { BOT_ADMINS: `slack:UADMIN1,slack:UADMIN2,discord:${fakeDiscord.alice.id},discord:${bob.id}` },
   });
   h = { db, services, config, slack, discord, fakeSlack, fakeDiscord, driver, http, openrouter, bob };
 });
