@@ -11,12 +11,11 @@ import { REFRESH_PREFIX, SHARE_ID } from '../../src/adapters/discord/render.js';
 import { createBot } from '../../src/commands/dispatch.js';
 import { commands } from '../../src/commands/index.js';
 import { loadConfig } from '../../src/config.js';
-import type { Services } from '../../src/core/services.js';
 import { createLogger } from '../../src/logger.js';
-import { createMetrics } from '../../src/metrics.js';
 import { DEMO_GENERATION_IDS } from '../../src/openrouter/simulator/seed.js';
 import { type FakeDiscord, type RecordedRequest, snowflake, startFakeDiscord } from '../support/fake-discord.js';
 import { startTestOpenRouter, TEST_NOW, type TestOpenRouter } from '../support/openrouter.js';
+import { testServices } from '../support/services.js';
 
 const GEN_ID = DEMO_GENERATION_IDS.simple;
 const MONEY = /\$\d/;
@@ -48,20 +47,8 @@ async function startBot(env: (fake: FakeDiscord) => Record<string, string>) {
   });
   const logs: string[] = [];
   const log = createLogger({ level: 'debug', destination: { write: (line: string) => logs.push(line) } });
-  const metrics = createMetrics({ defaults: false });
-  const services: Services = {
-    config,
-    openrouter: openrouter.client,
-    store: {
-      available: () => false,
-      get() {
-        throw new Error('no store in this test');
-      },
-    },
-    log,
-    metrics,
-    now: () => TEST_NOW,
-  };
+  const services = testServices({ config, openrouter: openrouter.client, log, now: () => TEST_NOW });
+  const { metrics } = services;
   const bot = createBot(services, commands);
   const adapter = createDiscordAdapter(config, {
     bot,

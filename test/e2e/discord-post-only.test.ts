@@ -13,6 +13,7 @@ import { insertCreditSnapshot } from '../../src/db/queries/credits.js';
 import { upsertSubscription } from '../../src/db/queries/subscriptions.js';
 import { createDemoSeed, DEMO_MANAGEMENT_KEY } from '../../src/openrouter/simulator/seed.js';
 import { runCli } from '../support/cli.js';
+import { dailyActivity } from '../support/db.js';
 import { type FakeDiscord, startFakeDiscord } from '../support/fake-discord.js';
 import { startTestOpenRouter, type TestOpenRouter } from '../support/openrouter.js';
 
@@ -30,25 +31,7 @@ describe('credits-bot digest run on Discord', () => {
     const h = await createDb({ dataDir: dir });
     try {
       await migrate(h);
-      const days = Array.from({ length: 22 }, (_, i) => new Date(Date.parse('2026-11-01') + i * 86_400_000));
-      await upsertActivity(
-        h.db,
-        days.map((d) => ({
-          date: d.toISOString().slice(0, 10),
-          model: 'openai/gpt-4.1',
-          modelPermaslug: 'openai/gpt-4.1',
-          endpointId: 'ep-1',
-          providerName: 'OpenAI',
-          usage: 3,
-          byokUsageInference: 0,
-          requests: 2,
-          promptTokens: 100,
-          completionTokens: 10,
-          reasoningTokens: 0,
-        })),
-        '',
-        new Date(AT),
-      );
+      await upsertActivity(h.db, dailyActivity('2026-11-01', '2026-11-23'), '', new Date(AT));
       await insertCreditSnapshot(h.db, { takenAt: new Date(AT), totalCredits: 100, totalUsage: 20 });
       await upsertSubscription(h.db, {
         platform: 'discord',

@@ -21,7 +21,7 @@ import { activityDays, apiKeys, creditSnapshots, digestDeliveries, syncState } f
 import { createDemoSeed, DEMO_MANAGEMENT_KEY } from '../../src/openrouter/simulator/seed.js';
 import type { ActivityRow } from '../../src/openrouter/types.js';
 import { runCli } from '../support/cli.js';
-import { allBackends, type Backend, type TestDb, testDb } from '../support/db.js';
+import { allBackends, type Backend, dailyActivity, type TestDb, testDb } from '../support/db.js';
 import { type FakeSlack, startFakeSlack, TEAM_ID } from '../support/fake-slack.js';
 import { startTestOpenRouter, type TestOpenRouter } from '../support/openrouter.js';
 import { type ServiceProcess, startServiceProcess } from '../support/service-process.js';
@@ -196,23 +196,7 @@ for (const { backend, skipReason } of allBackends()) {
           or = await startTestOpenRouter({ now: new Date(AT), seed: createDemoSeed(new Date(AT)) });
           slack = await startFakeSlack();
           await withStore(store, async (h) => {
-            const rows: ActivityRow[] = [];
-            for (let t = Date.parse('2026-11-01'); t < Date.parse('2026-11-23'); t += 86_400_000) {
-              rows.push({
-                date: new Date(t).toISOString().slice(0, 10),
-                model: 'openai/gpt-4.1',
-                modelPermaslug: 'openai/gpt-4.1',
-                endpointId: 'ep-1',
-                providerName: 'OpenAI',
-                usage: 3,
-                byokUsageInference: 0,
-                requests: 2,
-                promptTokens: 100,
-                completionTokens: 10,
-                reasoningTokens: 0,
-              });
-            }
-            await upsertActivity(h.db, rows, '', new Date(AT));
+            await upsertActivity(h.db, dailyActivity('2026-11-01', '2026-11-23'), '', new Date(AT));
             await insertCreditSnapshot(h.db, { takenAt: new Date(AT), totalCredits: 100, totalUsage: 20 });
             await upsertSubscription(h.db, {
               platform: 'slack',

@@ -10,10 +10,8 @@ import { createBot } from '../../src/commands/dispatch.js';
 import { commands } from '../../src/commands/index.js';
 import { loadConfig } from '../../src/config.js';
 import { SHARE } from '../../src/core/buttons.js';
-import type { Services } from '../../src/core/services.js';
 import { createHttpServer, type HttpServer } from '../../src/http/server.js';
 import { createLogger } from '../../src/logger.js';
-import { createMetrics } from '../../src/metrics.js';
 import { DEMO_GENERATION_IDS } from '../../src/openrouter/simulator/seed.js';
 import {
   blockActionPayload,
@@ -26,6 +24,7 @@ import {
   TEAM_ID,
 } from '../support/fake-slack.js';
 import { startTestOpenRouter, TEST_NOW, type TestOpenRouter } from '../support/openrouter.js';
+import { testServices } from '../support/services.js';
 
 const SIGNING_SECRET = 'test-signing-secret-0123456789';
 const MONEY = /\$\d/;
@@ -64,20 +63,8 @@ async function start(env: Record<string, string>): Promise<Harness> {
     ...env,
   });
   const log = createLogger({ level: 'silent' });
-  const metrics = createMetrics({ defaults: false });
-  const services: Services = {
-    config,
-    openrouter: or.client,
-    store: {
-      available: () => false,
-      get() {
-        throw new Error('no store in this test');
-      },
-    },
-    log,
-    metrics,
-    now: () => TEST_NOW,
-  };
+  const services = testServices({ config, openrouter: or.client, log, now: () => TEST_NOW });
+  const { metrics } = services;
   const http = createHttpServer({ host: '127.0.0.1', port: 0, log });
   const adapter = createSlackAdapter(config, {
     bot: createBot(services, commands),

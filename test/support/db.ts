@@ -17,6 +17,7 @@ import { afterAll, beforeAll, beforeEach, describe } from 'vitest';
 import { createDb, type Db, type DbHandle } from '../../src/db/client.js';
 import { migrate, migrationsFolder } from '../../src/db/migrate.js';
 import { ALL_TABLES } from '../../src/db/schema.js';
+import type { ActivityRow } from '../../src/openrouter/types.js';
 
 export type Backend = 'pglite' | 'postgres';
 
@@ -197,4 +198,26 @@ export function describeEachBackend(name: string, fn: (suite: BackendSuite) => v
       fn(suite);
     });
   }
+}
+
+/** One steady activity row per UTC day of [from, to): openai/gpt-4.1, $3 and 2 requests a day (digest fixtures). */
+export function dailyActivity(from: string, to: string, fields: Partial<ActivityRow> = {}): ActivityRow[] {
+  const rows: ActivityRow[] = [];
+  for (let t = Date.parse(from); t < Date.parse(to); t += 86_400_000) {
+    rows.push({
+      date: new Date(t).toISOString().slice(0, 10),
+      model: 'openai/gpt-4.1',
+      modelPermaslug: 'openai/gpt-4.1',
+      endpointId: 'ep-1',
+      providerName: 'OpenAI',
+      usage: 3,
+      byokUsageInference: 0,
+      requests: 2,
+      promptTokens: 100,
+      completionTokens: 10,
+      reasoningTokens: 0,
+      ...fields,
+    });
+  }
+  return rows;
 }

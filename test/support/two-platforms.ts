@@ -14,11 +14,10 @@ import type { ChatAdapter } from '../../src/core/chat-adapter.js';
 import type { Platform, Services } from '../../src/core/services.js';
 import type { DbHandle } from '../../src/db/client.js';
 import { createHttpServer, type HttpServer } from '../../src/http/server.js';
-import { createLogger } from '../../src/logger.js';
-import { createMetrics } from '../../src/metrics.js';
 import type { FakeDiscord } from './fake-discord.js';
 import { createSlackDriver, type FakeSlack, type SlackDriver } from './fake-slack.js';
 import type { TestOpenRouter } from './openrouter.js';
+import { testServices } from './services.js';
 
 export const SIGNING_SECRET = 'test-signing-secret-0123456789';
 
@@ -62,16 +61,13 @@ export async function startTwoPlatforms(opts: {
     COMMAND_RATE_LIMIT: '1000',
     ...opts.env,
   });
-  const log = createLogger({ level: 'silent' });
-  const metrics = createMetrics({ defaults: false });
-  const services: Services = {
+  const services = testServices({
     config,
     openrouter: opts.openrouter.client,
     store: { available: () => true, get: () => opts.store },
-    log,
-    metrics,
     now: opts.now,
-  };
+  });
+  const { log, metrics } = services;
   const bot = createBot(services, opts.commands, opts.buttons);
   const http = createHttpServer({ host: '127.0.0.1', port: 0, log });
   const slack = createSlackAdapter(config, {
