@@ -28,12 +28,13 @@ import {
   TEAM_ID,
 } from '../support/fake-slack.js';
 import { startTestOpenRouter, type TestOpenRouter } from '../support/openrouter.js';
-import { startTwoPlatforms } from '../support/two-platforms.js';
+import { startTwoPlatforms, type TwoPlatforms } from '../support/two-platforms.js';
 
 const NOW = new Date('2026-11-24T15:00:00Z');
 const SLACK_CHANNEL = 'C0ALERTS';
 
 interface Harness {
+  platforms: TwoPlatforms;
   db: DbHandle;
   clock: { now: Date };
   slack: SlackAdapter;
@@ -65,15 +66,7 @@ beforeAll(async () => {
   const fakeSlack = await startFakeSlack();
   const fakeDiscord = await startFakeDiscord({ refuseMessageContent: false });
   const clock = { now: NOW };
-  const {
-    services,
-    bot,
-    http,
-    url: httpUrl,
-    slack,
-    discord,
-    adapters,
-  } = await startTwoPlatforms({
+  const platforms = await startTwoPlatforms({
     store: db,
     openrouter,
     fakeSlack,
@@ -82,20 +75,15 @@ beforeAll(async () => {
     buttons: alertButtons,
     now: () => clock.now,
   });
+  const { services, bot, http, url: httpUrl, slack, discord, adapters } = platforms;
   const scheduler = createScheduler({ services, adapters, log: services.log, owner: 'e2e' });
-  h = { db, clock, slack, discord, fakeSlack, fakeDiscord, http, openrouter, scheduler, bot, httpUrl };
+  h = { platforms, db, clock, slack, discord, fakeSlack, fakeDiscord, http, openrouter, scheduler, bot, httpUrl };
 });
 
 afterAll(async () => {
   if (!h) return;
   await h.scheduler.stop();
-  await h.discord.stop();
-  await h.slack.stop();
-  await h.http.stop();
-  await h.fakeDiscord.close();
-  await h.fakeSlack.close();
-  await h.openrouter.close();
-  await h.db.close();
+  await h.platforms.closeAll();
 });
 
 const slackAdmin = (): Actor => ({

@@ -24,7 +24,7 @@ import { testDb } from '../support/db.js';
 import { type FakeDiscord, startFakeDiscord } from '../support/fake-discord.js';
 import { type FakeSlack, type SlackDriver, startFakeSlack, TEAM_ID } from '../support/fake-slack.js';
 import { startTestOpenRouter, type TestOpenRouter } from '../support/openrouter.js';
-import { startTwoPlatforms } from '../support/two-platforms.js';
+import { startTwoPlatforms, type TwoPlatforms } from '../support/two-platforms.js';
 
 /** Monday 23 Nov 2026, 08:05 UTC = 09:05 in Berlin: the digest for 16–22 Nov is due. */
 const NOW = new Date('2026-11-23T08:05:00Z');
@@ -72,6 +72,7 @@ function seed() {
 }
 
 interface Harness {
+  platforms: TwoPlatforms;
   db: DbHandle;
   services: Services;
   clock: { now: Date };
@@ -105,15 +106,7 @@ beforeAll(async () => {
   const discordClock = { ms: Date.now() };
   const fakeDiscord = await startFakeDiscord({ refuseMessageContent: false, now: () => discordClock.ms });
   const clock = { now: new Date('2026-11-20T10:00:00Z') };
-  const {
-    services,
-    bot,
-    http,
-    slack,
-    discord,
-    adapters,
-    driver: slackDriver,
-  } = await startTwoPlatforms({
+  const platforms = await startTwoPlatforms({
     store: db,
     openrouter,
     fakeSlack,
@@ -122,7 +115,9 @@ beforeAll(async () => {
     buttons: alertButtons,
     now: () => clock.now,
   });
+  const { services, bot, http, slack, discord, adapters, driver: slackDriver } = platforms;
   h = {
+    platforms,
     db,
     services,
     clock,
@@ -141,13 +136,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (!h) return;
-  await h.discord.stop();
-  await h.slack.stop();
-  await h.http.stop();
-  await h.fakeDiscord.close();
-  await h.fakeSlack.close();
-  await h.openrouter.close();
-  await h.db.close();
+  await h.platforms.closeAll();
 });
 
 const slackAdmin = (): Actor => ({

@@ -23,7 +23,7 @@ import { formatUsd } from '../../src/domain/money.js';
 import { checkAlerts } from '../../src/jobs/alert-check.js';
 import { DEMO_GENERATION_IDS } from '../../src/openrouter/simulator/seed.js';
 import { type ChatService, shownText, startChatService } from '../support/chat-harness.js';
-import { type CaseContext, COMMAND_CASES, uncoveredForms } from '../support/command-cases.js';
+import { type CaseContext, COMMAND_CASES, caseContext, uncoveredForms } from '../support/command-cases.js';
 import { allBackends } from '../support/db.js';
 import {
   type FakeDiscord,
@@ -64,16 +64,7 @@ for (const { backend, skipReason } of allBackends()) {
           BOT_ADMINS: `discord:${ADMIN_USER.id}`,
         },
       });
-      ctx = {
-        platform: 'discord',
-        workspaceId: fake.guildId,
-        channelId: fake.channelId,
-        sim: bot.or.sim.state,
-        now: bot.now,
-        db: bot.db.db,
-        openrouter: bot.core.openrouter,
-        commands: bot.core.bot.commands,
-      };
+      ctx = caseContext(bot, { platform: 'discord', workspaceId: fake.guildId, channelId: fake.channelId });
     }, 120_000);
 
     afterAll(async () => {

@@ -41,13 +41,14 @@ import {
   TEAM_ID,
 } from '../support/fake-slack.js';
 import { startTestOpenRouter, type TestOpenRouter } from '../support/openrouter.js';
-import { startTwoPlatforms } from '../support/two-platforms.js';
+import { startTwoPlatforms, type TwoPlatforms } from '../support/two-platforms.js';
 
 type Json = Record<string, unknown>;
 const NOW = new Date('2026-11-24T15:00:00Z');
 const CHANNEL = 'C0KEYS';
 
 interface Harness {
+  platforms: TwoPlatforms;
   db: TestDb;
   services: Services;
   config: Config;
@@ -70,7 +71,7 @@ beforeAll(async () => {
   const fakeSlack = await startFakeSlack();
   const fakeDiscord = await startFakeDiscord({ refuseMessageContent: false });
   const bob: FakeUser = { id: snowflake(), username: 'bob' };
-  const { services, config, slack, discord, driver, http } = await startTwoPlatforms({
+  const platforms = await startTwoPlatforms({
     store: db.handle,
     openrouter,
     fakeSlack,
@@ -80,18 +81,13 @@ beforeAll(async () => {
     now: () => clock.now,
     env: { BOT_ADMINS: `slack:UADMIN1,slack:UADMIN2,discord:${fakeDiscord.alice.id},discord:${bob.id}` },
   });
-  h = { db, services, config, slack, discord, fakeSlack, fakeDiscord, driver, http, openrouter, bob };
+  const { services, config, slack, discord, driver, http } = platforms;
+  h = { platforms, db, services, config, slack, discord, fakeSlack, fakeDiscord, driver, http, openrouter, bob };
 });
 
 afterAll(async () => {
   if (!h) return;
-  await h.discord.stop();
-  await h.slack.stop();
-  await h.http.stop();
-  await h.fakeDiscord.close();
-  await h.fakeSlack.close();
-  await h.openrouter.close();
-  await h.db.close();
+  await h.platforms.closeAll(h.db);
 });
 
 const simKey = (name: string): SimKey => {

@@ -21,7 +21,7 @@ import { formatUsd } from '../../src/domain/money.js';
 import { checkAlerts } from '../../src/jobs/alert-check.js';
 import { DEMO_GENERATION_IDS } from '../../src/openrouter/simulator/seed.js';
 import { type ChatService, shownText, startChatService } from '../support/chat-harness.js';
-import { type CaseContext, COMMAND_CASES, uncoveredForms } from '../support/command-cases.js';
+import { type CaseContext, COMMAND_CASES, caseContext, uncoveredForms } from '../support/command-cases.js';
 import { allBackends } from '../support/db.js';
 import {
   blockActionPayload,
@@ -82,16 +82,7 @@ for (const { backend, skipReason } of allBackends()) {
         eventsUrl: `${bot.url}/slack/events`,
         signingSecret: SIGNING_SECRET,
       });
-      ctx = {
-        platform: 'slack',
-        workspaceId: TEAM_ID,
-        channelId: CHANNEL,
-        sim: bot.or.sim.state,
-        now: bot.now,
-        db: bot.db.db,
-        openrouter: bot.core.openrouter,
-        commands: bot.core.bot.commands,
-      };
+      ctx = caseContext(bot, { platform: 'slack', workspaceId: TEAM_ID, channelId: CHANNEL });
     }, 120_000);
 
     afterAll(async () => {

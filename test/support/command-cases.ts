@@ -25,6 +25,7 @@ import {
 import { addDays, keyUsage, type SimState, sha256Hex, utcDate } from '../../src/openrouter/simulator/state.js';
 import type { OpenRouterClient } from '../../src/openrouter/types.js';
 import { reconcileFile } from '../../src/reconcile/run-reconcile.js';
+import type { ChatCore } from './chat-harness.js';
 
 export interface CaseContext {
   platform: Exclude<Platform, 'console'>;
@@ -51,6 +52,21 @@ interface CommandCase {
   shows(ctx: CaseContext): string[] | Promise<string[]>;
   /** Checks in the store after the answer. */
   stored?(ctx: CaseContext): Promise<void>;
+}
+
+/** The context the cases read: where they are sent, and the running bot's simulator, store and registry. */
+export function caseContext(
+  bot: ChatCore,
+  where: Pick<CaseContext, 'platform' | 'workspaceId' | 'channelId'>,
+): CaseContext {
+  return {
+    ...where,
+    sim: bot.or.sim.state,
+    now: bot.now,
+    db: bot.db.db,
+    openrouter: bot.core.openrouter,
+    commands: bot.core.bot.commands,
+  };
 }
 
 // ---- the simulator's figures ----

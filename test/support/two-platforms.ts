@@ -34,6 +34,8 @@ export interface TwoPlatforms {
   /** Sends signed Slack commands, events and button presses to the bot. */
   driver: SlackDriver;
   stop(): Promise<void>;
+  /** `stop()`, then the fakes, the simulator and the store (or `store`: a TestDb that also drops its database). */
+  closeAll(store?: { close(): Promise<void> }): Promise<void>;
 }
 
 export async function startTwoPlatforms(opts: {
@@ -90,6 +92,11 @@ export async function startTwoPlatforms(opts: {
     ['slack', slack],
     ['discord', discord],
   ]);
+  async function stop() {
+    await discord.stop();
+    await slack.stop();
+    await http.stop();
+  }
   return {
     config,
     services,
@@ -100,10 +107,13 @@ export async function startTwoPlatforms(opts: {
     discord,
     adapters,
     driver,
-    async stop() {
-      await discord.stop();
-      await slack.stop();
-      await http.stop();
+    stop,
+    async closeAll(store) {
+      await stop();
+      await fakeDiscord.close();
+      await fakeSlack.close();
+      await opts.openrouter.close();
+      await (store ?? opts.store).close();
     },
   };
 }
