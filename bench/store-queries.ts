@@ -31,12 +31,10 @@ const KEYS = 20;
 const NO_INDEXES = ['enable_indexscan', 'enable_indexonlyscan', 'enable_bitmapscan'];
 
 async function exec(handle: DbHandle, text: string): Promise<void> {
-  if (handle.kind === 'pglite') await handle.raw.exec(text);
-  else await handle.raw.unsafe(text);
+  await handle.raw.unsafe(text);
 }
 
 async function rows<T>(handle: DbHandle, text: string): Promise<T[]> {
-  if (handle.kind === 'pglite') return (await handle.raw.query<T>(text)).rows;
   return (await handle.raw.unsafe(text)) as unknown as T[];
 }
 

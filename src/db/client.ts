@@ -1,21 +1,22 @@
 /**
- * Opens the store: postgres.js for a `postgres://` URL, else the embedded PGlite (on disk or in
- * memory). Queries are written once against `Db`, which both drizzle drivers satisfy.
+ * Opens the store: a Postgres server for a `postgres://` URL, else the embedded PGlite (on disk or in
+ * memory) in its own worker thread. Both are driven by postgres.js and drizzle, so queries are
+ * written once against `Db`.
  * @module
  */
 import { mkdir } from 'node:fs/promises';
-import type { PGlite } from '@electric-sql/pglite';
 import type { Logger as DrizzleLogger } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres, { type Sql } from 'postgres';
 import type { Logger } from '../logger.js';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
+import { type PgliteThread, startPgliteThread } from './pglite-thread.js';
 import * as schema from './schema.js';
 
 export type Schema = typeof schema;
 
-/** The drizzle database every query takes; the PGlite and postgres.js drivers both satisfy it. */
+/** The drizzle database every query takes (drizzle over postgres.js, for both stores). */
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 
 export interface DbOptions {
@@ -46,7 +47,18 @@ interface HandleBase {
   withAdvisoryLock<T>(key: string, fn: () => Promise<T>): Promise<{ ran: boolean; value?: T }>;
 }
 
-export type DbHandle = (HandleBase & { kind: 'pglite'; raw: PGlite }) | (HandleBase & { kind: 'postgres'; raw: Sql });
+/**
+ * Both stores are reached through postgres.js: a server over TCP, the embedded PGlite through its
+ * worker thread (pglite-thread.ts), so `raw` is the same driver for both.
+ */
+export type DbHandle =
+  | (HandleBase & {
+      kind: 'pglite';
+      raw: Sql;
+      /** A `dumpDataDir('none')` tarball (test templates). */
+      dumpDataDir(): Promise<Blob>;
+    })
+  | (HandleBase & { kind: 'postgres'; raw: Sql });
 
 export async function createDb(opts: DbOptions): Promise<DbHandle> {
   const logger = opts.logger ? drizzleLogger(opts.logger) : undefined;
@@ -75,59 +87,79 @@ function localLocks() {
   };
 }
 
+/**
+ * PGlite's memory: the defaults (128 MB of shared buffers) make a bare PGlite ~300 MB resident; these
+ * keep it near 180 MB (measured in bench/startup.ts), ample for one team's activity rows.
+ */
+export const PGLITE_CONF = ['shared_buffers = 32MB', 'wal_buffers = 1MB', 'temp_buffers = 2MB'].join('\n');
+
 async function openPglite(opts: DbOptions, logger: DrizzleLogger | undefined): Promise<DbHandle> {
-  // Loaded here, not at the top: a service on DATABASE_URL never loads the WASM database.
-  const [{ PGlite }, { drizzle: drizzlePglite }] = await Promise.all([
-    import('@electric-sql/pglite'),
-    import('drizzle-orm/pglite'),
-  ]);
-  let client: PGlite;
   let lock: DataDirLock | undefined;
-  const load = opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {};
-  if (opts.memory || !opts.dataDir) {
-    client = new PGlite(load);
-  } else {
+  if (!opts.memory && opts.dataDir) {
     await mkdir(opts.dataDir, { recursive: true });
     lock = acquireDataDirLock(opts.dataDir); // throws DataDirLockedError when another process has it
-    client = new PGlite(opts.dataDir, load);
   }
+  let thread: PgliteThread;
   try {
-    await client.waitReady;
+    thread = await startPgliteThread({
+      ...(!opts.memory && opts.dataDir ? { dataDir: opts.dataDir } : {}),
+      ...(opts.loadDataDir ? { loadDataDir: await opts.loadDataDir.arrayBuffer() } : {}),
+      postgresqlConf: PGLITE_CONF,
+    });
   } catch (error) {
     lock?.release();
     throw error;
   }
-  const db: Db = drizzlePglite({ client, schema, ...(logger ? { logger } : {}) });
+  // One connection: PGlite is one session, so a second would only queue behind the first's transactions.
+  // `socket` (a custom connection) is a postgres.js option its type declarations leave out.
+  const options: postgres.Options<Record<string, never>> & { socket: () => unknown } = {
+    socket: () => thread.socket(),
+    max: 1,
+    ssl: false,
+    username: 'postgres',
+    database: 'postgres',
+    onnotice: () => {},
+    connect_timeout: opts.connectTimeout ?? 10,
+  };
+  const sql = postgres(options);
+  const db: Db = drizzlePostgres({ client: sql, schema, ...(logger ? { logger } : {}) });
   const locks = localLocks();
-  return {
+  let closed = false;
+  const handle: DbHandle = {
     kind: 'pglite',
     db,
-    raw: client,
+    raw: sql,
+    dumpDataDir: () => thread.dump(),
     async ping() {
-      await client.query('select 1');
+      await sql`select 1`;
     },
     async close() {
+      if (closed) return;
+      closed = true;
       try {
-        if (!client.closed) await client.close();
+        await sql.end({ timeout: 5 });
+        await thread.close();
       } finally {
         lock?.release();
       }
     },
     async withAdvisoryLock(key, fn) {
+      // The data directory lock already makes this process PGlite's only user: local exclusion is all.
       if (!locks.tryTake(key)) return { ran: false };
       try {
-        const got = await client.query<{ ok: boolean }>('select pg_try_advisory_lock(hashtext($1)) as ok', [key]);
-        if (!got.rows[0]?.ok) return { ran: false };
-        try {
-          return { ran: true, value: await fn() };
-        } finally {
-          await client.query('select pg_advisory_unlock(hashtext($1))', [key]);
-        }
+        return { ran: true, value: await fn() };
       } finally {
         locks.release(key);
       }
     },
   };
+  try {
+    await handle.ping();
+  } catch (error) {
+    await handle.close().catch(() => {});
+    throw error;
+  }
+  return handle;
 }
 
 async function openPostgres(url: string, opts: DbOptions, logger: DrizzleLogger | undefined): Promise<DbHandle> {

@@ -7,8 +7,6 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { PgliteDatabase } from 'drizzle-orm/pglite';
-import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import type { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import type { DbHandle, Schema } from './client.js';
@@ -31,8 +29,8 @@ export function migrationsFolder(from = dirname(fileURLToPath(import.meta.url)))
 export async function migrate(handle: DbHandle): Promise<void> {
   const config = { migrationsFolder: migrationsFolder() };
   if (handle.kind === 'pglite') {
-    // PGlite is one process's private store: nothing to race with.
-    await migratePglite(handle.db as PgliteDatabase<Schema>, config);
+    // PGlite is one process's private store (its data directory is locked): nothing to race with.
+    await migratePostgres(handle.db as PostgresJsDatabase<Schema>, config);
     return;
   }
   // A blocking lock (not try-lock): a second migrator waits, then sees every migration applied.

@@ -28,8 +28,8 @@ import type {
 /** Which rows a report covers: one ingested batch (a file, an HTTP body), or a time window. */
 export type Scope = { batchId: string } | { from: Date; to: Date };
 
-const rowsOf = (result: unknown): Record<string, unknown>[] =>
-  (Array.isArray(result) ? result : ((result as { rows?: unknown[] }).rows ?? [])) as Record<string, unknown>[];
+/** `db.execute` rows: postgres.js (both stores) answers an array-like result. */
+const rowsOf = (result: unknown): Record<string, unknown>[] => [...(result as Record<string, unknown>[])];
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 const FORBIDDEN = 'forbidden: ';
 

@@ -158,8 +158,7 @@ describeEachBackend('activity store', (s) => {
         sql.raw(`select key_hash, date::text as date, sum(usage)::float8 as usd, sum(requests)::int as requests
           from ${table} where key_hash <> '' group by key_hash, date order by key_hash, date`),
       );
-    const rows = (r: unknown) =>
-      ((r as { rows?: unknown[] }).rows ?? (r as unknown[])).map((x) => ({ ...(x as object) }));
+    const rows = (r: unknown) => [...(r as unknown[])].map((x) => ({ ...(x as object) }));
     const fromRows = rows(await sums('activity_days'));
     expect(fromRows.length).toBe(6);
     expect(rows(await sums('activity_key_days'))).toEqual(fromRows);

@@ -10,7 +10,6 @@ import { ALL_TABLES } from '../../src/db/schema.js';
 import { describeEachBackend, type TestDb, testDb } from '../support/db.js';
 
 async function rows<T>(handle: DbHandle, query: string): Promise<T[]> {
-  if (handle.kind === 'pglite') return (await handle.raw.query<T>(query)).rows;
   return [...(await handle.raw.unsafe(query))] as T[];
 }
 
@@ -72,7 +71,7 @@ describe('embedded store on disk [pglite]', () => {
     const dataDir = join(root, 'nested', 'data');
     try {
       // Seeded from this file's migrated store: a fresh cluster would take seconds.
-      const first = await createDb({ dataDir, loadDataDir: await handle.raw.dumpDataDir('none') });
+      const first = await createDb({ dataDir, loadDataDir: await handle.dumpDataDir() });
       await migrate(first);
       const takenAt = new Date('2026-03-18T12:00:00Z');
       await insertCreditSnapshot(first.db, { takenAt, totalCredits: 10, totalUsage: 4 });

@@ -49,10 +49,8 @@ const post = (path: string, body: string | Uint8Array, headers: Record<string, s
   fetch(`${base}${path}`, { method: 'POST', body, headers: { 'content-type': 'application/x-ndjson', ...headers } });
 
 async function count(table: string): Promise<number> {
-  const r = (await handle.db.execute(sql.raw(`select count(*)::int as n from ${table}`))) as unknown as {
-    rows?: { n: number }[];
-  };
-  return Number((r.rows ?? (r as unknown as { n: number }[]))[0]?.n);
+  const r = (await handle.db.execute(sql.raw(`select count(*)::int as n from ${table}`))) as unknown as { n: number }[];
+  return Number(r[0]?.n);
 }
 
 describe('POST /ingest/requests', () => {
@@ -174,9 +172,9 @@ describe('POST /ingest/otlp', () => {
       errors: [{ span: '0.0.1', error: 'no generation id (gen-…) among the span attributes' }],
     });
     const rows = (await handle.db.execute(
-      sql`select request_id, source, model, tokens_in, tokens_out, cost, tag, ts, extra from request_logs`,
-    )) as unknown as { rows: Record<string, unknown>[] };
-    const row = rows.rows[0] as Record<string, unknown>;
+      sql`select request_id, source, model, tokens_in::int as tokens_in, tokens_out::int as tokens_out, cost, tag, ts, extra from request_logs`,
+    )) as unknown as Record<string, unknown>[];
+    const row = rows[0] as Record<string, unknown>;
     expect(row).toMatchObject({
       request_id: 'gen-1767225600-Fo6eODcuRTI4SOm6VCIQ',
       source: 'otlp',

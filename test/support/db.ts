@@ -11,7 +11,6 @@ import { readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { PGlite } from '@electric-sql/pglite';
 import postgres from 'postgres';
 import { afterAll, beforeAll, beforeEach, describe } from 'vitest';
 import { createDb, type Db, type DbHandle } from '../../src/db/client.js';
@@ -78,7 +77,8 @@ async function pgliteTemplate(): Promise<Blob> {
   const handle = await createDb({ memory: true });
   try {
     await migrate(handle);
-    const dump = await (handle.raw as PGlite).dumpDataDir('none');
+    if (handle.kind !== 'pglite') throw new Error('expected PGlite');
+    const dump = await handle.dumpDataDir();
     const partial = `${path}.${process.pid}.${randomBytes(4).toString('hex')}`;
     await writeFile(partial, Buffer.from(await dump.arrayBuffer()));
     await rename(partial, path);
