@@ -8,7 +8,7 @@ import { configSecrets } from '../config.js';
 import type { ButtonAction } from '../core/buttons.js';
 import { errorReply, type Reply } from '../core/reply.js';
 import type { Actor, Services } from '../core/services.js';
-import { insertAudit } from '../db/queries/audit.js';
+import { type AuditWriter, createAuditWriter } from '../db/queries/audit.js';
 import { findGenerationIds } from '../domain/generation-id.js';
 import { MissingKeyError, OpenRouterError, StoreUnavailableError, UserError } from '../errors.js';
 import { maskSecrets } from '../secrets.js';
@@ -92,9 +92,18 @@ function describeFailure(error: unknown, knownSecrets: readonly string[]): Reply
 }
 
 /** Builds the bot core over the given commands. */
-export function createBot(services: Services, commands: readonly AnyCommand[], buttons: ButtonHandlers = {}): Bot {
+export function createBot(
+  services: Services,
+  commands: readonly AnyCommand[],
+  buttons: ButtonHandlers = {},
+  opts: {
+    /** Where audit rows go; default: a group-committing writer into the store's audit_log. */
+    auditWriter?: AuditWriter;
+  } = {},
+): Bot {
   const allow = createRateLimiter(services);
   const knownSecrets = configSecrets(services.config);
+  const auditRows = opts.auditWriter ?? createAuditWriter(() => services.store.get().db);
 
   async function audit(
     actor: Actor,
@@ -109,7 +118,7 @@ export function createBot(services: Services, commands: readonly AnyCommand[], b
     services.metrics.commandSeconds.observe({ command, platform: actor.platform }, latencyMs / 1000);
     if (!services.store.available()) return;
     try {
-      await insertAudit(services.store.get().db, {
+      await auditRows.record({
         platform: actor.platform,
         workspaceId: actor.workspaceId ?? null,
         channelId: actor.channelId ?? null,

@@ -1,6 +1,6 @@
 import { asc, eq } from 'drizzle-orm';
 import { expect, it } from 'vitest';
-import { insertAudit, pruneAudit, recentAudit } from '../../src/db/queries/audit.js';
+import { createAuditWriter, insertAudit, pruneAudit, recentAudit } from '../../src/db/queries/audit.js';
 import { cachedGenerationIds, getCachedGeneration, saveGeneration } from '../../src/db/queries/generations.js';
 import { getSyncState, markSyncFailed, markSyncOk, markSyncStarted } from '../../src/db/queries/sync-state.js';
 import { generationLookups, requestLogs } from '../../src/db/schema.js';
@@ -77,6 +77,40 @@ describeEachBackend('records', (s) => {
     expect(recent[0]?.at).toBeInstanceOf(Date);
     expect(await pruneAudit(s.db, later(-86_400_000 * 90))).toBe(1);
     await expect(insertAudit(s.db, { ...base, outcome: 'weird' as 'ok' })).rejects.toThrow();
+  });
+
+  it('group-commits audit rows: a burst becomes a few INSERTs, each caller learns its own row is in', async () => {
+    const base = {
+      platform: 'discord',
+      workspaceId: 'G1',
+      channelId: 'C1',
+      userId: 'U1',
+      command: 'balance',
+      args: '',
+      outcome: 'ok' as const,
+      latencyMs: 3,
+      error: null,
+    };
+    let inserts = 0;
+    const counting = new Proxy(s.db, {
+      get(target, property, receiver) {
+        if (property === 'insert') inserts += 1;
+        return Reflect.get(target, property, receiver);
+      },
+    });
+    const writer = createAuditWriter(() => counting);
+    await Promise.all(Array.from({ length: 60 }, (_, i) => writer.record({ ...base, args: `#${i}` })));
+    const rows = await recentAudit(s.db, 100);
+    expect(rows).toHaveLength(60);
+    expect(new Set(rows.map((r) => r.args)).size).toBe(60);
+    // The first row goes alone; the 59 that arrived while it was in flight go in one statement.
+    expect(inserts).toBe(2);
+
+    // A group that cannot be written rejects its callers; the next group is written as usual.
+    const bad = writer.record({ ...base, outcome: 'weird' as 'ok' });
+    await expect(bad).rejects.toThrow();
+    await writer.record({ ...base, args: 'after' });
+    expect((await recentAudit(s.db, 1))[0]?.args).toBe('after');
   });
 
   it('stores request logs in batches and queues each unknown generation once', async () => {
