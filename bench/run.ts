@@ -57,7 +57,7 @@ async function step(item: string, what: string, fn: () => Promise<BenchResult[] 
 
 ensureBuilt(log);
 let pg: PgServer | undefined;
-const needsPg = ['1', '2', '3', '4', '5', '6'].some(want);
+const needsPg = ['1', '2', '3', '4', '5', '6', '7'].some(want);
 if (needsPg) {
   const started = await startPgServer();
   if ('skipped' in started) {
@@ -74,20 +74,17 @@ process.once('SIGTERM', onSignal);
 
 try {
   const burst = { burst: 500, concurrency: 100 };
-  // PGlite answers ~20 commands/s here (its WASM queries run on the service's event loop), so its
-  // memory run stops at 5,000 commands to keep the whole run near 10 minutes.
-  const pgCheckpoints: [number, number] = quick ? [1_000, 2_000] : [5_000, 10_000];
-  const pgliteCheckpoints: [number, number] = quick ? [1_000, 2_000] : [2_500, 5_000];
+  const checkpoints: [number, number] = quick ? [1_000, 2_000] : [5_000, 10_000];
   if (want('1') || want('2') || want('6')) {
     if (pg && stores.has('postgres')) {
       const url = await pg.createDatabase('bench_service');
       await step('1,2,6', 'service under load, Postgres server', () =>
-        runServiceLoad({ store: 'postgres', databaseUrl: url, ...burst, checkpoints: pgCheckpoints, log }),
+        runServiceLoad({ store: 'postgres', databaseUrl: url, ...burst, checkpoints, log }),
       );
     }
     if (stores.has('pglite')) {
       await step('1,2,6', 'service under load, PGlite', () =>
-        runServiceLoad({ store: 'pglite', ...burst, checkpoints: pgliteCheckpoints, log }),
+        runServiceLoad({ store: 'pglite', ...burst, checkpoints, log }),
       );
     }
   }
@@ -123,7 +120,10 @@ try {
       runRequestLookup({ store: 'pglite', runs: quick ? 100 : 500, log }),
     );
   }
-  await step('7', 'start-up to ready, PGlite', () => runStartup({ warmStarts: quick ? 2 : 5, log }));
+  const startupUrl = pg ? await pg.createDatabase('bench_startup') : undefined;
+  await step('7', 'start-up to ready (Postgres server, PGlite) and `ask help`', () =>
+    runStartup({ warmStarts: quick ? 2 : 5, ...(startupUrl ? { databaseUrl: startupUrl } : {}), log }),
+  );
   const lines = Number(values['reconcile-lines'] ?? (quick ? 5_000 : 20_000));
   await step('R', `reconcile memory (${lines} lines)`, async () => {
     const r = await reconcileMemory({ lines });

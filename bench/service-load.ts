@@ -1,8 +1,11 @@
 /**
  * Items 1, 2 and 6: the service (`node dist/cli.js` in a child process, both adapters connected to
  * the loopback fakes, the OpenRouter simulator upstream) under signed Slack HTTP-mode `/credits`
- * bursts, against a bare `node:http` server answering the same requests; upstream `/credits`
- * calls during the burst; resident size idle and after 5,000 and 10,000 commands.
+ * bursts, against a bare `node:http` server answering the same requests; answers a second in the
+ * burst and upstream `/credits` calls during it; resident size idle and after 5,000 and 10,000
+ * commands. On PGlite the service is started once to create its data directory and measured on the
+ * restart, as a team runs it after the first day (a fresh data dir's initdb peak stays resident).
+ * An answer that never arrives is a failure, not a tolerance.
  * @module
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -80,6 +83,11 @@ export async function runServiceLoad(opts: ServiceLoadOptions): Promise<BenchRes
     LOG_LEVEL: 'info',
     ...(opts.databaseUrl ? { DATABASE_URL: opts.databaseUrl } : { DATA_DIR: join(cwd, 'data') }),
   };
+  if (!opts.databaseUrl) {
+    const first = await spawnService(env, { cwd });
+    log(`  ${tag}: first start (fresh data dir) ready in ${Math.round(first.readyMs)} ms; restarting on it`);
+    await first.stop();
+  }
   const service = await spawnService(env, { cwd, hooks: true });
   try {
     log(`  ${tag}: service ready in ${Math.round(service.readyMs)} ms; waiting for the start-up sync to settle`);
@@ -125,12 +133,7 @@ export async function runServiceLoad(opts: ServiceLoadOptions): Promise<BenchRes
           }
           const missing = sent + discordSent - lost - now;
           if (missing > 0 && Date.now() - progressAt > 15_000) {
-            // A few answers may fail inside the service (logged there); more than 1 % is a failure.
-            if (lost + missing > (sent + discordSent) / 100) {
-              throw new Error(
-                `${what}: stalled at ${sink.count()}/${sent} Slack answers, ${discordCallbacks()}/${discordSent} Discord callbacks; service: ${service.lastError()}`,
-              );
-            }
+            // Counted and reported as a failure (the lost-answers row), never tolerated.
             lost += missing;
             log(
               `  ${tag}: ${missing} answer(s) never arrived (${what}); service: ${service.lastError().slice(0, 300)}`,
@@ -169,6 +172,7 @@ export async function runServiceLoad(opts: ServiceLoadOptions): Promise<BenchRes
         const d = n - (before[endpoint] ?? 0);
         if (d > 0) upstream[endpoint] = d;
       }
+      const lostInBurst = lost;
       const svc = summarize(measured.ms);
       if (!sink.last().includes('Balance') && !sink.last().includes('balance')) {
         log(`  ${tag}: unexpected answer at the response_url: ${sink.last().slice(0, 300)}`);
@@ -214,9 +218,17 @@ export async function runServiceLoad(opts: ServiceLoadOptions): Promise<BenchRes
           baseline: round(base.p99),
           baselineName: 'bare node:http p99, median of 3 bursts',
           ratio: round(svc.p99 / base.p99),
-          target: '<= 50 ms, ratio <= 3',
-          met: svc.p99 <= 50 && svc.p99 / base.p99 <= 3,
-          note: `${measured.bad} not 200; all acked in ${Math.round(ackedMs)} ms, all ${opts.burst} answers at the response_url in ${Math.round(answeredMs)} ms`,
+          target: 'ratio <= 3, every command answered',
+          met: svc.p99 / base.p99 <= 3 && measured.bad === 0 && lostInBurst === 0,
+          note: `${measured.bad} not 200, ${lostInBurst} answers lost; all acked in ${Math.round(ackedMs)} ms, all ${opts.burst} answers at the response_url in ${Math.round(answeredMs)} ms`,
+        },
+        {
+          item: '2',
+          name: `balance commands answered a second in the burst, ${tag}`,
+          value: round(opts.burst / (answeredMs / 1000), 0),
+          unit: '/s',
+          ...(opts.store === 'pglite' ? { target: '>= 200 /s', met: opts.burst / (answeredMs / 1000) >= 200 } : {}),
+          note: `${opts.burst} signed /credits at ${opts.concurrency} concurrent, from the first request to the last answer at the response_url (end to end)`,
         },
       );
       const periods = Math.max(1, Math.ceil(answeredMs / CREDITS_TTL_MS));
@@ -269,7 +281,8 @@ export async function runServiceLoad(opts: ServiceLoadOptions): Promise<BenchRes
           name: `service RSS after ${opts.checkpoints[1]} commands, ${tag}`,
           value: round(at10.rssMb, 1),
           unit: 'MB',
-          ...(pg ? { target: '<= 150 MB', met: at10.rssMb <= 150 } : {}),
+          target: pg ? '<= 120 MB' : '<= 300 MB',
+          met: at10.rssMb <= (pg ? 120 : 300),
           note: `after GC; ${heap(at10)}; ${sent} via Slack HTTP, ${discordSent} via Discord; ${lost} answers lost`,
         },
         {
@@ -280,6 +293,15 @@ export async function runServiceLoad(opts: ServiceLoadOptions): Promise<BenchRes
           target: '<= 10 %',
           met: growth <= 0.1,
           note: `${at5.rssMb.toFixed(1)} -> ${at10.rssMb.toFixed(1)} MB; heap ${at5.heapUsedMb.toFixed(1)} -> ${at10.heapUsedMb.toFixed(1)} MB`,
+        },
+        {
+          item: '1',
+          name: `answers lost (never delivered), ${tag}`,
+          value: lost,
+          unit: '',
+          target: '0',
+          met: lost === 0,
+          note: `of ${sent} Slack and ${discordSent} Discord commands`,
         },
       );
       return results;
