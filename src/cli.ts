@@ -7,13 +7,17 @@
  */
 import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
-import { config, fail } from './cli/common.js';
-import { DataDirLockedError, exitBecauseLocked } from './db/data-dir-lock.js';
-import { MissingKeyError } from './errors.js';
+import { fail } from './cli/fail.js';
+import type { Config } from './config.js';
 
 /** The version in package.json (next to dist/ in the built tree and in the package). */
 function version(): string {
   return (createRequire(import.meta.url)('../package.json') as { version: string }).version;
+}
+
+/** The settings, loaded only by the subcommands that need them (zod alone is ~100 ms of start-up). */
+async function config(): Promise<Config> {
+  return (await import('./cli/common.js')).config();
 }
 
 const HELP = `credits-bot: OpenRouter credits in Slack, Discord and the terminal
@@ -73,7 +77,7 @@ async function main(argv: string[]): Promise<number | undefined> {
       if (Number.isNaN(at.getTime()))
         fail(`--at must be an ISO time such as 2026-11-30T09:00:00Z, not "${values.at}"`, 2);
       const { runDigestCli } = await import('./cli/digest.js');
-      return runDigestCli(config(), at);
+      return runDigestCli(await config(), at);
     }
     case 'alert': {
       const { values, positionals } = parseArgs({
@@ -86,7 +90,7 @@ async function main(argv: string[]): Promise<number | undefined> {
       if (at && Number.isNaN(at.getTime()))
         fail(`--at must be an ISO time such as 2026-11-30T09:00:00Z, not "${values.at?.slice(0, 40)}"`, 2);
       const { runAlertCheckCli } = await import('./cli/alert.js');
-      return runAlertCheckCli(config(), at);
+      return runAlertCheckCli(await config(), at);
     }
     case 'reconcile': {
       const { values, positionals } = parseArgs({
@@ -97,11 +101,14 @@ async function main(argv: string[]): Promise<number | undefined> {
       const file = positionals[0];
       if (!file) fail('Usage: credits-bot reconcile <file.jsonl|file.csv> [--all] [--out file.csv]', 2);
       const { runReconcileCli } = await import('./cli/reconcile.js');
-      return runReconcileCli(config(), file, { all: values.all ?? false, ...(values.out ? { out: values.out } : {}) });
+      return runReconcileCli(await config(), file, {
+        all: values.all ?? false,
+        ...(values.out ? { out: values.out } : {}),
+      });
     }
     case 'discord': {
       const { runDiscordCli } = await import('./cli/discord.js');
-      return runDiscordCli(config(), rest[0]);
+      return runDiscordCli(await config(), rest[0]);
     }
     case 'version':
     case '--version':
@@ -123,7 +130,11 @@ main(process.argv.slice(2)).then(
   (code) => {
     if (code !== undefined) process.exit(code);
   },
-  (error: unknown) => {
+  async (error: unknown) => {
+    const [{ DataDirLockedError, exitBecauseLocked }, { MissingKeyError }] = await Promise.all([
+      import('./db/data-dir-lock.js'),
+      import('./errors.js'),
+    ]);
     if (error instanceof DataDirLockedError) exitBecauseLocked(error);
     if (error instanceof MissingKeyError) fail(error.message);
     process.stderr.write(`credits-bot: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -26,7 +26,7 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-/** Builds dist/ (tsc -p tsconfig.build.json) when dist/cli.js is missing or older than any src file. */
+/** Builds dist/ (`npm run build`: tsc, then the command catalog) when dist/cli.js is missing or older than any src file. */
 export function ensureBuilt(log: (line: string) => void): void {
   let built = 0;
   try {
@@ -35,16 +35,8 @@ export function ensureBuilt(log: (line: string) => void): void {
     built = 0;
   }
   if (built >= newestMtime(join(ROOT, 'src'))) return;
-  log(built ? 'dist/ is older than src/: building (tsc -p tsconfig.build.json)…' : 'no dist/: building…');
-  const r = spawnSync(
-    process.execPath,
-    [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'],
-    {
-      cwd: ROOT,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  log(built ? 'dist/ is older than src/: building (npm run build)…' : 'no dist/: building…');
+  const r = spawnSync('npm', ['run', 'build'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   if (r.status !== 0) throw new Error(`build failed:\n${r.stdout}${r.stderr}`);
 }
 

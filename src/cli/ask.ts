@@ -4,8 +4,7 @@
  * which owns DATA_DIR; otherwise this process opens the store itself.
  * @module
  */
-import { askLocalService, findLocalService } from '../http/local-ask.js';
-import { config, fail } from './common.js';
+import { fail } from './fail.js';
 
 /**
  * `ask` answers within 5 s of its start when OpenRouter hangs (then with the stored figures, "as of"
@@ -22,6 +21,15 @@ const OPENROUTER_AT_LEAST_MS = 2_500;
 export async function ask(text: string | undefined): Promise<number> {
   if (text === undefined) fail('Usage: credits-bot ask "<text>", e.g. credits-bot ask "balance"', 2);
   const started = Date.now();
+  const fromCatalog = await answerFromCatalog(text);
+  if (fromCatalog !== undefined) {
+    process.stdout.write(`${fromCatalog}\n`);
+    return 0;
+  }
+  const [{ config }, { askLocalService, findLocalService }] = await Promise.all([
+    import('./common.js'),
+    import('../http/local-ask.js'),
+  ]);
   const cfg = config();
   if (!cfg.databaseUrl) {
     const service = findLocalService(cfg.dataDir);
@@ -55,4 +63,25 @@ export async function ask(text: string | undefined): Promise<number> {
   } finally {
     await core.store.close();
   }
+}
+
+/**
+ * `help` and `help <command>` need neither the store, OpenRouter nor the settings: they are rendered
+ * from the built command catalog (commands/catalog.ts) with the same `helpReply` and text renderer
+ * the bot uses, so the answer is the same and node starts no store. Undefined for anything else, or
+ * when there is no built catalog (running from source).
+ */
+async function answerFromCatalog(text: string): Promise<string | undefined> {
+  const [{ help, helpReply }, { parseCommandText }, { readCatalog }] = await Promise.all([
+    import('../commands/help.js'),
+    import('../commands/grammar.js'),
+    import('../commands/catalog.js'),
+  ]);
+  const parsed = parseCommandText(text, [help]);
+  if (!parsed.ok || parsed.command !== help) return undefined;
+  const catalog = readCatalog();
+  if (!catalog) return undefined;
+  const { renderText } = await import('../adapters/render-text.js');
+  const topic = parsed.args.topic;
+  return renderText(helpReply(typeof topic === 'string' ? topic : undefined, catalog));
 }

@@ -4,11 +4,9 @@
  * @module
  */
 import { type Config, ConfigError, loadConfig } from '../config.js';
+import { fail } from './fail.js';
 
-export function fail(message: string, code = 1): never {
-  process.stderr.write(`${message}\n`);
-  process.exit(code);
-}
+export { fail };
 
 export function config(): Config {
   try {

@@ -1,14 +1,20 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { askOnce } from '../../src/adapters/console/console-adapter.js';
+import { createBot } from '../../src/commands/dispatch.js';
+import { buttons, commands } from '../../src/commands/index.js';
+import { loadConfig } from '../../src/config.js';
 import { formatUsd } from '../../src/domain/money.js';
 import { estimateCost } from '../../src/domain/pricing.js';
+import { createOpenRouterClient } from '../../src/openrouter/client.js';
 import { parseModel } from '../../src/openrouter/schemas.js';
 import { DEMO_GENERATION_IDS, DEMO_INFERENCE_KEY, DEMO_MANAGEMENT_KEY } from '../../src/openrouter/simulator/seed.js';
 import { runCli } from '../support/cli.js';
 import { startTestOpenRouter, type TestOpenRouter } from '../support/openrouter.js';
+import { testServices } from '../support/services.js';
 
 let or: TestOpenRouter;
 let dataDir: string;
@@ -195,5 +201,30 @@ describe('credits-bot ask', () => {
     expect(asModel.code).toBe(2);
     expect(asModel.stdout).toContain("I don't know the model");
     expect(asModel.stdout + asModel.stderr).not.toContain('0123456789abcdef0123456789abcdef0123');
+  });
+
+  it('answers `help` and `help <command>` from the built catalog, as the bot does, without opening a store', async () => {
+    const bot = createBot(
+      testServices({
+        config: loadConfig({}),
+        openrouter: createOpenRouterClient({ baseUrl: or.sim.url }),
+        now: () => new Date(),
+      }),
+      commands,
+      buttons,
+    );
+    // A DATA_DIR that does not exist, and settings that would fail: neither is read for help.
+    const untouched = join(dataDir, 'never-created');
+    for (const text of ['help', 'help usage', 'HELP keys', 'help nosuchcommand']) {
+      const r = await runCli(['ask', text], { DATA_DIR: untouched, PORT: 'eighty' });
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toBe(`${(await askOnce(bot, text)).output}\n`);
+    }
+    expect(existsSync(untouched)).toBe(false);
+    // Anything else still goes the whole way (and the malformed PORT is reported).
+    const other = await runCli(['ask', 'help', 'too', 'many'], { DATA_DIR: untouched, PORT: 'eighty' });
+    expect(other.code).toBe(1);
+    expect(other.stderr).toContain('PORT');
   });
 });
