@@ -6,8 +6,9 @@
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { configSecrets } from '../config.js';
+import type { DbHandle } from '../db/client.js';
+import { openDb } from '../db/managed-store.js';
 import { createLogger } from '../logger.js';
-import { startService } from '../main.js';
 import { config } from './common.js';
 
 export async function runService(): Promise<void> {
@@ -17,23 +18,37 @@ export async function runService(): Promise<void> {
   // While the console REPL owns the terminal, log lines go to a file (JSON lines) so they never
   // interleave with the prompt or an answer; the banner says where.
   const logFile = join(cfg.dataDir, 'console.log');
-  const service = await startService(
-    cfg,
-    interactive
+  const log = interactive
+    ? createLogger({
+        level: cfg.logLevel,
+        secrets: configSecrets(cfg),
+        destination: pino.destination({ dest: logFile, mkdir: true, sync: false }),
+      })
+    : createLogger({ level: cfg.logLevel, secrets: configSecrets(cfg), to: 'stdout' });
+  // The store starts opening now, while the rest of the service (Bolt, discord.js, the commands:
+  // about a second of module loading) loads; PGlite's own start runs in its thread meanwhile. The
+  // managed store takes this first attempt, and opens again by itself should it fail.
+  let first: Promise<DbHandle> | undefined = openDb(cfg, log.child({ component: 'store' }));
+  first.catch(() => {}); // handled by the managed store when it takes it
+  const open = () => {
+    const attempt = first ?? openDb(cfg, log.child({ component: 'store' }));
+    first = undefined;
+    return attempt;
+  };
+  const { startService } = await import('../main.js');
+  const service = await startService(cfg, {
+    log,
+    store: { open },
+    ...(interactive
       ? {
-          log: createLogger({
-            level: cfg.logLevel,
-            secrets: configSecrets(cfg),
-            destination: pino.destination({ dest: logFile, mkdir: true, sync: false }),
-          }),
           console: {
             input: process.stdin,
             output: process.stdout,
             banner: `credits-bot console (logs: ${logFile}). Type help, or exit.`,
           },
         }
-      : {},
-  );
+      : {}),
+  });
   const shutdown = (signal: string) => {
     service.core.log.info({ signal }, 'signal received');
     const timer = setTimeout(() => process.exit(1), 25_000);
