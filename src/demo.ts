@@ -75,6 +75,7 @@ export async function runDemo(opts: DemoOptions = {}): Promise<number> {
   const consoleAdapter = createConsoleAdapter({ input, output, banner }, { bot });
   await consoleAdapter.start();
   await consoleAdapter.closed;
+  await bot.settle();
   await core.store.close();
   await sim.close();
   return 0;

@@ -255,6 +255,7 @@ export async function startService(
       await enrich?.stop();
       await Promise.allSettled([...adapters.values()].map((a) => a.stop()));
       await http.stop();
+      await core.bot.settle(); // the audit rows of the last answers
       await store.close();
       log.info('stopped');
       log.flush?.();

@@ -95,10 +95,14 @@ export async function spawnService(
   const args = [
     ...(opts.hooks ? ['--expose-gc', '--import', HOOKS] : []),
     ...(profile ? ['--cpu-prof', '--cpu-prof-dir', profile] : []),
+    // V8 experiments, e.g. BENCH_NODE_FLAGS=--max-semi-space-size=2
+    ...(process.env.BENCH_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? []),
     CLI,
   ];
-  // Allocator experiments (e.g. MALLOC_ARENA_MAX=2) pass through; nothing else of the parent's env does.
-  const passThrough = process.env.MALLOC_ARENA_MAX ? { MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX } : {};
+  // Allocator experiments (MALLOC_ARENA_MAX=2) pass through; nothing else of the parent's env does.
+  const passThrough = Object.fromEntries(
+    ['MALLOC_ARENA_MAX'].flatMap((k) => (process.env[k] ? [[k, process.env[k]]] : [])),
+  );
   const started = performance.now();
   const child: ChildProcess = spawn(process.execPath, args, {
     cwd: opts.cwd,

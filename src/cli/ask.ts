@@ -61,6 +61,7 @@ export async function ask(text: string | undefined): Promise<number> {
     quiet.debug({ startedAt: started, storeReadyAt, answerBy, answeredAt: Date.now() }, 'ask answered');
     return exitCodeOf(result);
   } finally {
+    await core.bot.settle();
     await core.store.close();
   }
 }

@@ -7,6 +7,7 @@ import { defineCommand } from './command.js';
 /** `audit [n]`: the most recent audit rows, for admins. */
 export const audit = defineCommand({
   name: 'audit',
+  readsAuditLog: true,
   summary: 'Recent commands: who ran what, where, outcome and latency (admins)',
   usage: 'audit [count]',
   examples: ['audit', 'audit 50'],

@@ -60,6 +60,8 @@ export interface CommandSpec<O extends Record<string, OptionSpec> = Record<strin
   options: O;
   /** Whether these arguments change settings (admins only). */
   admin?: (args: ArgsOf<O>) => boolean;
+  /** Reads the audit log: the rows of commands answered just before are written first. */
+  readsAuditLog?: boolean;
   run(ctx: Context<ArgsOf<O>>): Promise<Reply>;
 }
 

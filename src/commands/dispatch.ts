@@ -45,6 +45,8 @@ export interface Bot {
   pressButton(action: string, value: string, actor: Actor): Promise<CommandResult>;
   /** Whether the bot may answer `actor` there at all (for autocomplete and Share): see access.ts. */
   access(actor: Actor): Promise<Access>;
+  /** Resolves when the audit rows of the commands answered so far are written (before the store closes). */
+  settle(): Promise<void>;
 }
 
 /** Handles a button press; `value` is the button's value as rendered. */
@@ -103,7 +105,11 @@ export function createBot(
 ): Bot {
   const allow = createRateLimiter(services);
   const knownSecrets = configSecrets(services.config);
-  const auditRows = opts.auditWriter ?? createAuditWriter(() => services.store.get().db);
+  const auditRows =
+    opts.auditWriter ??
+    createAuditWriter(() => services.store.get().db, {
+      onDropped: (rows) => services.log.error({ rows }, 'audit rows dropped: the store has been down too long'),
+    });
 
   async function audit(
     actor: Actor,
@@ -112,25 +118,30 @@ export function createBot(
     outcome: Outcome,
     started: number,
     error?: unknown,
+    /** A change's row: the caller awaits it, so it fails fast; a question's row waits out a store outage. */
+    change = false,
   ) {
     const latencyMs = Math.round(performance.now() - started);
     services.metrics.commands.inc({ command, platform: actor.platform, outcome });
     services.metrics.commandSeconds.observe({ command, platform: actor.platform }, latencyMs / 1000);
     if (!services.store.available()) return;
     try {
-      await auditRows.record({
-        platform: actor.platform,
-        workspaceId: actor.workspaceId ?? null,
-        channelId: actor.channelId ?? null,
-        userId: actor.userId,
-        command,
-        args: maskSecrets(argsText, knownSecrets).slice(0, 1000),
-        outcome,
-        latencyMs,
-        error: error
-          ? maskSecrets(String(error instanceof Error ? error.message : error), knownSecrets).slice(0, 1000)
-          : null,
-      });
+      await auditRows.record(
+        {
+          platform: actor.platform,
+          workspaceId: actor.workspaceId ?? null,
+          channelId: actor.channelId ?? null,
+          userId: actor.userId,
+          command,
+          args: maskSecrets(argsText, knownSecrets).slice(0, 1000),
+          outcome,
+          latencyMs,
+          error: error
+            ? maskSecrets(String(error instanceof Error ? error.message : error), knownSecrets).slice(0, 1000)
+            : null,
+        },
+        { retry: !change },
+      );
     } catch (auditError) {
       services.log.error({ err: auditError }, 'could not write the audit row');
     }
@@ -148,28 +159,32 @@ export function createBot(
     const access = await checkAccess(services.config, actor);
     if (!access.allowed) {
       const r = errorReply(access.reason);
-      await audit(actor, name, argsText, 'denied', started);
+      void audit(actor, name, argsText, 'denied', started);
       return { reply: r, outcome: 'denied', command: name };
     }
     if (!(await allow(`${actor.platform}:${actor.userId}`))) {
       const r = errorReply(
         `Easy there: at most ${services.config.commandRateLimit} commands a minute per person. Try again in a moment.`,
       );
-      await audit(actor, name, argsText, 'rate_limited', started);
+      void audit(actor, name, argsText, 'rate_limited', started);
       return { reply: r, outcome: 'rate_limited', command: name };
     }
     if (!command || !args) {
       const r = errorReply(parseError?.message ?? 'I did not understand that.', parseError?.usage);
-      await audit(actor, name, argsText, 'user_error', started);
+      void audit(actor, name, argsText, 'user_error', started);
       return { reply: r, outcome: 'user_error', command: name, invalidInput: true };
     }
-    if (command.admin?.(args as never) && !(await isAdmin(services, actor))) {
+    // A command that changes something (settings, a key) has its row committed before it answers;
+    // the row of a question is written right after the answer (group-committed), off its latency.
+    const changes = command.admin?.(args as never) === true;
+    if (changes && !(await isAdmin(services, actor))) {
       const r = errorReply(
         'Only admins can change subscriptions and alerts here: a workspace admin or owner (Slack), a member with Manage Server (Discord), or someone listed in BOT_ADMINS.',
       );
-      await audit(actor, name, argsText, 'denied', started);
+      void audit(actor, name, argsText, 'denied', started);
       return { reply: r, outcome: 'denied', command: name };
     }
+    if (command.readsAuditLog) await auditRows.settled();
     // During start-up the store may still be connecting: wait for it rather than fail (issue 14).
     if (!services.store.available()) await services.store.whenStarted?.(STORE_START_WAIT_MS);
     try {
@@ -180,7 +195,8 @@ export function createBot(
         commandText: maskSecrets(argsText, knownSecrets),
         commands,
       });
-      await audit(actor, name, argsText, 'ok', started);
+      const row = audit(actor, name, argsText, 'ok', started, undefined, changes);
+      if (changes) await row;
       return { reply: result, outcome: 'ok', command: name };
     } catch (error) {
       const known = error instanceof UserError;
@@ -191,7 +207,8 @@ export function createBot(
         );
       }
       const outcome: Outcome = known ? 'user_error' : 'error';
-      await audit(actor, name, argsText, outcome, started, error);
+      const row = audit(actor, name, argsText, outcome, started, error, changes);
+      if (changes) await row;
       const invalidInput = known && !(error instanceof MissingKeyError);
       return { reply: describeFailure(error, knownSecrets), outcome, command: name, invalidInput };
     }
@@ -200,6 +217,10 @@ export function createBot(
   return {
     commands,
     access: (actor) => checkAccess(services.config, actor),
+    async settle() {
+      const left = await auditRows.settled();
+      if (left > 0) services.log.error({ rows: left }, 'audit rows not written: the store did not answer in time');
+    },
     async runText(text, actor) {
       const parsed = parseCommandText(text, commands);
       const argsText = text.length > 1000 ? `${text.slice(0, 1000)}…` : text;

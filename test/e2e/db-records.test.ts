@@ -113,6 +113,39 @@ describeEachBackend('records', (s) => {
     expect((await recentAudit(s.db, 1))[0]?.args).toBe('after');
   });
 
+  it('keeps a question’s audit row through a store outage and writes it when the store is back', async () => {
+    const base = {
+      platform: 'slack',
+      workspaceId: 'T1',
+      channelId: 'C1',
+      userId: 'U1',
+      command: 'balance',
+      args: 'balance',
+      outcome: 'ok' as const,
+      latencyMs: 2,
+      error: null,
+    };
+    let down = true;
+    const unreachable = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+    const writer = createAuditWriter(
+      () => {
+        if (down) throw unreachable;
+        return s.db;
+      },
+      { retryMs: 20 },
+    );
+    const question = writer.record({ ...base, args: 'queued while down' }, { retry: true });
+    // A change's row is awaited by its command: it fails at once instead of waiting.
+    await expect(writer.record({ ...base, command: 'keys', args: 'keys disable k1' })).rejects.toThrow('ECONNREFUSED');
+    expect(await writer.settled(60)).toBe(1); // still queued
+    down = false;
+    await question;
+    expect(await writer.settled()).toBe(0);
+    const rows = await recentAudit(s.db, 10);
+    expect(rows.map((r) => r.args)).toContain('queued while down');
+    expect(rows.map((r) => r.args)).not.toContain('keys disable k1');
+  });
+
   it('stores request logs in batches and queues each unknown generation once', async () => {
     const records = Array.from({ length: 1_500 }, (_, i) => ({
       line: i + 1,

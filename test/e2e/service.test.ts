@@ -138,6 +138,7 @@ describe('the service on the embedded store', () => {
     const pasted = 'sk-or-v1-9f8e7d6c5b4a39281706f5e4d3c2b1a09f8e7d6c5b4a3928';
     const r = await service.core.bot.runText(`explain 401 my key is ${pasted}`, SLACK_USER);
     expect(JSON.stringify(r.reply)).not.toContain(pasted);
+    await service.core.bot.settle(); // a question's row is written as its answer goes out
     const rows = await recentAudit(service.core.store.get().db, 5);
     const row = rows.find((x) => x.command === 'explain');
     expect(row).toMatchObject({ platform: 'slack', userId: 'U0TEST01', channelId: 'C0TEST01', outcome: 'ok' });
@@ -241,6 +242,7 @@ describe('Postgres outages', () => {
         (r) => r.status === 200,
       );
       await service.core.bot.runText('help usage', SLACK_USER);
+      await service.core.bot.settle();
       const rows = await recentAudit(service.core.store.get().db, 10);
       expect(rows.map((r) => r.args)).toEqual(expect.arrayContaining(['help', 'help usage']));
     } finally {

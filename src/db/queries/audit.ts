@@ -27,22 +27,52 @@ export async function insertAudit(db: Db, entry: AuditEntry): Promise<void> {
 
 /** Where the command boundary writes its audit rows. */
 export interface AuditWriter {
-  /** Resolves once the row is committed; rejects when it could not be written. */
-  record(entry: AuditEntry): Promise<void>;
+  /**
+   * Resolves once the row is committed. A row with `retry` survives a store that is down: it stays
+   * queued and is written when the store answers again; without it, the row's failure rejects.
+   */
+  record(entry: AuditEntry, opts?: { retry?: boolean }): Promise<void>;
+  /**
+   * Resolves when every row recorded so far is committed or has failed (before reading the log,
+   * before closing the store), or after `timeoutMs` with the number of rows still queued.
+   */
+  settled(timeoutMs?: number): Promise<number>;
 }
 
 /** Rows of one group commit at most (one INSERT of 11 parameters a row stays far below 65,535). */
 const MAX_GROUP = 500;
+/** Rows kept for a store that is down; past this the oldest are dropped (and logged by the caller). */
+const MAX_QUEUED = 10_000;
+
+/**
+ * The store could not be reached (as opposed to a row it refused): worth writing again later.
+ * Postgres classes 08 (connection) and 57P (shutdown), postgres.js's CONNECTION_* codes, socket errors.
+ */
+export function isConnectionError(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if ((e as Error).name === 'StoreUnavailableError') return true;
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && /^(08|57P)|^CONNECTION_|^ECONN|^EPIPE$|^ETIMEDOUT$/.test(code)) return true;
+  }
+  return false;
+}
 
 /**
  * Group commit: rows that arrive while an INSERT is in flight wait and go together in the next one,
- * so under a burst the store sees one statement per round trip instead of one per command, and each
- * caller still learns that its own row is committed before it answers (nothing is claimed before it
- * is in Postgres). A failed group rejects every caller in it; the next group is tried afresh.
+ * so under a burst the store sees one statement per round trip instead of one per command. A failed
+ * group rejects its callers, except rows recorded with `retry`, which are written again after
+ * `retryMs` while the failure is the store being unreachable.
  */
-export function createAuditWriter(db: () => Db): AuditWriter {
-  let waiting: { entry: AuditEntry; done: (error?: unknown) => void }[] = [];
+export function createAuditWriter(
+  db: () => Db,
+  opts: { retryMs?: number; onDropped?: (rows: number) => void } = {},
+): AuditWriter {
+  const retryMs = opts.retryMs ?? 1_000;
+  type Waiting = { entry: AuditEntry; retry: boolean; done: (error?: unknown) => void };
+  let waiting: Waiting[] = [];
   let flushing = false;
+  let retryTimer: NodeJS.Timeout | undefined;
+  const inFlight = new Set<Promise<void>>();
 
   async function flush(): Promise<void> {
     flushing = true;
@@ -56,7 +86,22 @@ export function createAuditWriter(db: () => Db): AuditWriter {
             .values(group.map((g) => g.entry));
           for (const g of group) g.done();
         } catch (error) {
-          for (const g of group) g.done(error);
+          const again = isConnectionError(error) ? group.filter((g) => g.retry) : [];
+          for (const g of group) if (!again.includes(g)) g.done(error);
+          if (again.length > 0) {
+            waiting = [...again, ...waiting];
+            const over = waiting.length - MAX_QUEUED;
+            if (over > 0) {
+              for (const g of waiting.splice(0, over)) g.done(error);
+              opts.onDropped?.(over);
+            }
+            retryTimer ??= setTimeout(() => {
+              retryTimer = undefined;
+              if (!flushing) void flush();
+            }, retryMs);
+            retryTimer.unref();
+            return;
+          }
         }
       }
     } finally {
@@ -65,11 +110,26 @@ export function createAuditWriter(db: () => Db): AuditWriter {
   }
 
   return {
-    record(entry) {
-      return new Promise<void>((resolve, reject) => {
-        waiting.push({ entry, done: (error) => (error === undefined ? resolve() : reject(error)) });
-        if (!flushing) void flush();
+    record(entry, { retry = false } = {}) {
+      const committed = new Promise<void>((resolve, reject) => {
+        waiting.push({ entry, retry, done: (error) => (error === undefined ? resolve() : reject(error)) });
+        if (!flushing && !retryTimer) void flush();
       });
+      const tracked = committed.then(
+        () => {},
+        () => {},
+      );
+      inFlight.add(tracked);
+      void tracked.then(() => inFlight.delete(tracked));
+      return committed;
+    },
+    async settled(timeoutMs = 5_000) {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, timeoutMs);
+      });
+      await Promise.race([Promise.all([...inFlight]), timeout]).finally(() => clearTimeout(timer));
+      return waiting.length;
     },
   };
 }
