@@ -91,7 +91,13 @@ function localLocks() {
  * PGlite's memory: the defaults (128 MB of shared buffers) make a bare PGlite ~300 MB resident; these
  * keep it near 180 MB (measured in bench/startup.ts), ample for one team's activity rows.
  */
-export const PGLITE_CONF = ['shared_buffers = 32MB', 'wal_buffers = 1MB', 'temp_buffers = 2MB'].join('\n');
+export const PGLITE_CONF = [
+  'shared_buffers = 16MB',
+  'wal_buffers = 1MB',
+  'temp_buffers = 2MB',
+  'work_mem = 2MB',
+  'maintenance_work_mem = 8MB',
+].join('\n');
 
 async function openPglite(opts: DbOptions, logger: DrizzleLogger | undefined): Promise<DbHandle> {
   let lock: DataDirLock | undefined;

@@ -111,12 +111,15 @@ export class PortSocket extends EventEmitter {
 function spawn(input: WorkerInput): Worker {
   const transferList = input.loadDataDir ? [input.loadDataDir] : [];
   const built = new URL('./pglite-worker.js', import.meta.url);
-  if (existsSync(fileURLToPath(built))) return new Worker(built, { workerData: input, transferList });
+  // The thread's own JS allocates little (message buffers): a small young generation keeps its V8 heap
+  // from growing to the default (tens of MB) next to PGlite's WASM memory.
+  const resourceLimits = { maxYoungGenerationSizeMb: 4 };
+  if (existsSync(fileURLToPath(built))) return new Worker(built, { workerData: input, transferList, resourceLimits });
   // Running from source (vitest, tsx): the worker is TypeScript, so it is loaded through tsx.
   const source = new URL('./pglite-worker.ts', import.meta.url).href;
   const tsx = tsxEsmApi();
   const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(source)}); })`;
-  return new Worker(boot, { eval: true, workerData: input, transferList });
+  return new Worker(boot, { eval: true, workerData: input, transferList, resourceLimits });
 }
 
 /** tsx's ESM register API (`tsx/esm/api`, import condition), a dev dependency present when running from source. */
