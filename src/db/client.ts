@@ -99,6 +99,23 @@ export const PGLITE_CONF = [
   'maintenance_work_mem = 8MB',
 ].join('\n');
 
+/**
+ * postgres.js over the PGlite thread's MessagePort sockets. `socket` (a custom connection) is a
+ * postgres.js option its type declarations leave out.
+ */
+export function pgliteClient(thread: PgliteThread, opts: { max: number; connectTimeout?: number }): Sql {
+  const options: postgres.Options<Record<string, never>> & { socket: () => unknown } = {
+    socket: () => thread.socket(),
+    max: opts.max,
+    ssl: false,
+    username: 'postgres',
+    database: 'postgres',
+    onnotice: () => {},
+    connect_timeout: opts.connectTimeout ?? 10,
+  };
+  return postgres(options);
+}
+
 async function openPglite(opts: DbOptions, logger: DrizzleLogger | undefined): Promise<DbHandle> {
   let lock: DataDirLock | undefined;
   if (!opts.memory && opts.dataDir) {
@@ -117,17 +134,7 @@ async function openPglite(opts: DbOptions, logger: DrizzleLogger | undefined): P
     throw error;
   }
   // One connection: PGlite is one session, so a second would only queue behind the first's transactions.
-  // `socket` (a custom connection) is a postgres.js option its type declarations leave out.
-  const options: postgres.Options<Record<string, never>> & { socket: () => unknown } = {
-    socket: () => thread.socket(),
-    max: 1,
-    ssl: false,
-    username: 'postgres',
-    database: 'postgres',
-    onnotice: () => {},
-    connect_timeout: opts.connectTimeout ?? 10,
-  };
-  const sql = postgres(options);
+  const sql = pgliteClient(thread, { max: 1, connectTimeout: opts.connectTimeout ?? 10 });
   const db: Db = drizzlePostgres({ client: sql, schema, ...(logger ? { logger } : {}) });
   const locks = localLocks();
   let closed = false;

@@ -1,6 +1,12 @@
 import { asc, eq } from 'drizzle-orm';
 import { expect, it } from 'vitest';
-import { createAuditWriter, insertAudit, pruneAudit, recentAudit } from '../../src/db/queries/audit.js';
+import {
+  type AuditEntry,
+  createAuditWriter,
+  insertAudit,
+  pruneAudit,
+  recentAudit,
+} from '../../src/db/queries/audit.js';
 import { cachedGenerationIds, getCachedGeneration, saveGeneration } from '../../src/db/queries/generations.js';
 import { getSyncState, markSyncFailed, markSyncOk, markSyncStarted } from '../../src/db/queries/sync-state.js';
 import { generationLookups, requestLogs } from '../../src/db/schema.js';
@@ -18,6 +24,17 @@ import {
 import { describeEachBackend } from '../support/db.js';
 
 const NOW = new Date('2026-03-18T12:00:00Z');
+const AUDIT_ROW: AuditEntry = {
+  platform: 'slack',
+  workspaceId: 'T1',
+  channelId: 'C1',
+  userId: 'U1',
+  command: 'balance',
+  args: '',
+  outcome: 'ok',
+  latencyMs: 12,
+  error: null,
+};
 const later = (ms: number) => new Date(NOW.getTime() + ms);
 
 const generation: Generation = {
@@ -58,17 +75,7 @@ describeEachBackend('records', (s) => {
   });
 
   it('writes, lists and prunes the audit log', async () => {
-    const base = {
-      platform: 'slack',
-      workspaceId: 'T1',
-      channelId: 'C1',
-      userId: 'U1',
-      command: 'balance',
-      args: '',
-      outcome: 'ok' as const,
-      latencyMs: 12,
-      error: null,
-    };
+    const base = AUDIT_ROW;
     await insertAudit(s.db, { ...base, at: later(-86_400_000 * 100) });
     await insertAudit(s.db, { ...base, command: 'usage', args: '7d by key', at: later(-1000) });
     await insertAudit(s.db, { ...base, command: 'explain', args: 'sk-or-…abcd', outcome: 'user_error' });
@@ -80,17 +87,7 @@ describeEachBackend('records', (s) => {
   });
 
   it('group-commits audit rows: a burst becomes a few INSERTs, each caller learns its own row is in', async () => {
-    const base = {
-      platform: 'discord',
-      workspaceId: 'G1',
-      channelId: 'C1',
-      userId: 'U1',
-      command: 'balance',
-      args: '',
-      outcome: 'ok' as const,
-      latencyMs: 3,
-      error: null,
-    };
+    const base = { ...AUDIT_ROW, platform: 'discord', workspaceId: 'G1', latencyMs: 3 };
     let inserts = 0;
     const counting = new Proxy(s.db, {
       get(target, property, receiver) {
@@ -114,17 +111,7 @@ describeEachBackend('records', (s) => {
   });
 
   it('keeps a question’s audit row through a store outage and writes it when the store is back', async () => {
-    const base = {
-      platform: 'slack',
-      workspaceId: 'T1',
-      channelId: 'C1',
-      userId: 'U1',
-      command: 'balance',
-      args: 'balance',
-      outcome: 'ok' as const,
-      latencyMs: 2,
-      error: null,
-    };
+    const base = { ...AUDIT_ROW, args: 'balance', latencyMs: 2 };
     let down = true;
     const unreachable = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
     const writer = createAuditWriter(

@@ -4,9 +4,9 @@
  * owns the session until it ends), roll back when a connection leaves mid-transaction, dumps that load
  * again, and an event loop that keeps turning while PGlite works.
  */
-import postgres, { type Sql } from 'postgres';
+import type { Sql } from 'postgres';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { PGLITE_CONF } from '../../src/db/client.js';
+import { PGLITE_CONF, pgliteClient } from '../../src/db/client.js';
 import { type PgliteThread, startPgliteThread } from '../../src/db/pglite-thread.js';
 
 const open: { thread: PgliteThread; sql: Sql }[] = [];
@@ -21,15 +21,7 @@ beforeAll(async () => {
 
 async function start(loadDataDir: ArrayBuffer = template.slice(0), max = 2) {
   const thread = await startPgliteThread({ postgresqlConf: PGLITE_CONF, loadDataDir });
-  const options: postgres.Options<Record<string, never>> & { socket: () => unknown } = {
-    socket: () => thread.socket(),
-    max,
-    ssl: false,
-    username: 'postgres',
-    database: 'postgres',
-    onnotice: () => {},
-  };
-  const sql = postgres(options);
+  const sql = pgliteClient(thread, { max });
   open.push({ thread, sql });
   return { thread, sql };
 }
@@ -83,14 +75,7 @@ describe('PGlite worker thread', () => {
     const { thread, sql } = await start(template.slice(0), 1);
     await sql`create table t (n int)`;
     // A raw connection (a second postgres.js client on the same thread) that leaves mid-transaction.
-    const quitter = postgres({
-      socket: () => thread.socket(),
-      max: 1,
-      ssl: false,
-      username: 'postgres',
-      database: 'postgres',
-      onnotice: () => {},
-    } as postgres.Options<Record<string, never>>);
+    const quitter = pgliteClient(thread, { max: 1 });
     const reserved = await quitter.reserve();
     await reserved`begin`;
     await reserved`insert into t values (1)`;
