@@ -76,7 +76,7 @@ function startOfDay(d: Date): Date {
 
 async function readCredits(
   services: Services,
-): Promise<Pick<AccountState, 'credits' | 'creditsProblem' | 'creditsError'>> {
+): Promise<Pick<AccountState, 'credits' | 'creditsProblem' | 'creditsError'> & { newest?: Reading }> {
   try {
     const c = await services.openrouter.getCredits({ budgetMs: 8_000 });
     const asOf = services.now();
@@ -84,15 +84,20 @@ async function readCredits(
       // Keep a reading for burn rate and outages, but not one per command: the sync stores one
       // every few minutes, and a burst of balance commands must not grow the table per command.
       const { db } = services.store.get();
-      const remember = async () => {
+      // Returns the newest reading afterwards, which readAccountState needs too (one read fewer).
+      const remember = async (): Promise<Reading> => {
         const last = await latestCreditSnapshot(db);
         const unchanged = last && last.totalCredits === c.totalCredits && last.totalUsage === c.totalUsage;
-        if (last && (unchanged || asOf.getTime() - last.takenAt.getTime() < SNAPSHOT_MIN_GAP_MS)) return;
-        await insertCreditSnapshot(db, { takenAt: asOf, totalCredits: c.totalCredits, totalUsage: c.totalUsage });
+        if (last && (unchanged || asOf.getTime() - last.takenAt.getTime() < SNAPSHOT_MIN_GAP_MS)) return last;
+        const reading = { takenAt: asOf, totalCredits: c.totalCredits, totalUsage: c.totalUsage };
+        await insertCreditSnapshot(db, reading);
+        return reading;
       };
-      await remember().catch((error: unknown) =>
-        services.log.warn({ err: error }, 'could not store the credit snapshot'),
-      );
+      const newest = await remember().catch((error: unknown) => {
+        services.log.warn({ err: error }, 'could not store the credit snapshot');
+        return undefined;
+      });
+      return { credits: { ...c, balance: c.totalCredits - c.totalUsage, asOf, stale: false }, newest };
     }
     return { credits: { ...c, balance: c.totalCredits - c.totalUsage, asOf, stale: false } };
   } catch (error) {
@@ -162,7 +167,10 @@ export function burnFromStore(
 /** Reads everything `balance` shows. Never throws for OpenRouter or store trouble; says so instead. */
 export async function readAccountState(services: Services): Promise<AccountState> {
   const now = services.now();
-  const [creditsPart, keyPart] = await Promise.all([readCredits(services), readKey(services)]);
+  const [{ newest: newestKnown, ...creditsPart }, keyPart] = await Promise.all([
+    readCredits(services),
+    readKey(services),
+  ]);
   const today = startOfDay(now);
   const todayStr = utcDate(today);
   const weekAgo = utcDate(new Date(today.getTime() - 7 * DAY_MS));
@@ -182,7 +190,7 @@ export async function readAccountState(services: Services): Promise<AccountState
       const [beforeMidnight, weekOld, newest] = await Promise.all([
         creditSnapshotAtOrBefore(db, today),
         firstCreditSnapshotSince(db, new Date(today.getTime() - 8 * DAY_MS)),
-        latestCreditSnapshot(db),
+        newestKnown !== undefined ? newestKnown : latestCreditSnapshot(db),
       ]);
       if (creditsPart.credits && beforeMidnight && today.getTime() - beforeMidnight.takenAt.getTime() <= 60 * 60_000) {
         spend.today = Math.max(0, creditsPart.credits.totalUsage - beforeMidnight.totalUsage);

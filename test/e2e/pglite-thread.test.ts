@@ -88,6 +88,28 @@ describe('PGlite worker thread', () => {
     expect(xid?.x).toBeNull();
   });
 
+  it('opens a transaction while a deep pipeline of queries is in flight on the one connection', async () => {
+    // postgres.js moves a connection to "full" past max_pipeline (100 by default) and then skips
+    // `begin`'s onexecute hook, so `begin` threw "Cannot set properties of undefined (setting
+    // 'onclose')" and the next query crashed the process: a burst of commands on the one PGlite
+    // connection with a sync's transaction among them.
+    const { sql } = await start(template.slice(0), 1);
+    await sql`create table t (n int)`;
+    // `begin` lands at every depth around the limit.
+    for (let depth = 95; depth <= 105; depth++) {
+      const burst = Array.from({ length: depth }, (_, i) => sql`select ${i}::int as i`);
+      const tx = sql.begin(async (t) => {
+        await t`insert into t values (1)`;
+        return 'committed';
+      });
+      const after = Array.from({ length: 5 }, (_, i) => sql`select ${i}::int as i`);
+      expect(await tx).toBe('committed');
+      expect((await Promise.all([...burst, ...after])).length).toBe(depth + 5);
+    }
+    const [r] = await sql<{ c: number }[]>`select count(*)::int as c from t`;
+    expect(r?.c).toBe(11);
+  });
+
   it('a dump loads into a new thread with its rows', async () => {
     const first = await start();
     await first.sql`create table kept (v text)`;
