@@ -74,32 +74,10 @@ function startOfDay(d: Date): Date {
   return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()));
 }
 
-async function readCredits(
-  services: Services,
-): Promise<Pick<AccountState, 'credits' | 'creditsProblem' | 'creditsError'> & { newest?: Reading }> {
+async function readCredits(services: Services): Promise<Pick<AccountState, 'credits' | 'creditsProblem' | 'creditsError'>> {
   try {
     const c = await services.openrouter.getCredits({ budgetMs: 8_000 });
-    const asOf = services.now();
-    if (services.store.available()) {
-      // Keep a reading for burn rate and outages, but not one per command: the sync stores one
-      // every few minutes, and a burst of balance commands must not grow the table per command.
-      const { db } = services.store.get();
-      // Returns the newest reading afterwards, which readAccountState needs too (one read fewer).
-      const remember = async (): Promise<Reading> => {
-        const last = await latestCreditSnapshot(db);
-        const unchanged = last && last.totalCredits === c.totalCredits && last.totalUsage === c.totalUsage;
-        if (last && (unchanged || asOf.getTime() - last.takenAt.getTime() < SNAPSHOT_MIN_GAP_MS)) return last;
-        const reading = { takenAt: asOf, totalCredits: c.totalCredits, totalUsage: c.totalUsage };
-        await insertCreditSnapshot(db, reading);
-        return reading;
-      };
-      const newest = await remember().catch((error: unknown) => {
-        services.log.warn({ err: error }, 'could not store the credit snapshot');
-        return undefined;
-      });
-      return { credits: { ...c, balance: c.totalCredits - c.totalUsage, asOf, stale: false }, newest };
-    }
-    return { credits: { ...c, balance: c.totalCredits - c.totalUsage, asOf, stale: false } };
+    return { credits: { ...c, balance: c.totalCredits - c.totalUsage, asOf: services.now(), stale: false } };
   } catch (error) {
     const problem = describeProblem(error);
     if (error instanceof OpenRouterError && services.store.available()) {
@@ -164,13 +142,85 @@ export function burnFromStore(
   };
 }
 
+/** What `balance` reads from the store for one UTC day and one live reading. */
+interface StoreFigures {
+  /** The newest credit reading after this command's own was remembered (undefined: not read). */
+  newest: Reading;
+  daily: Awaited<ReturnType<typeof spendByDay>>;
+  beforeMidnight: Awaited<ReturnType<typeof creditSnapshotAtOrBefore>>;
+  weekOld: Reading;
+  /** Sum of usage_daily over the keys synced today; null when none was. */
+  keysToday: number | null;
+}
+
+/**
+ * Store reads in flight, per store: commands that arrive while the same figures are being read
+ * join that read instead of issuing their own (the way DataLoader coalesces a burst). A burst of
+ * 100 `/credits` then costs the store one set of statements, not a hundred, and what a command sees
+ * was read after it arrived or a few milliseconds before (never a cached answer between reads).
+ */
+const inFlight = new WeakMap<object, Map<string, Promise<StoreFigures>>>();
+
+function joinOrRead(db: object, key: string, read: () => Promise<StoreFigures>): Promise<StoreFigures> {
+  let reads = inFlight.get(db);
+  if (!reads) {
+    reads = new Map();
+    inFlight.set(db, reads);
+  }
+  const pending = reads.get(key);
+  if (pending) return pending;
+  const started = read().finally(() => reads.delete(key));
+  reads.set(key, started);
+  return started;
+}
+
+async function readStoreFigures(
+  services: Services,
+  credits: { totalCredits: number; totalUsage: number } | undefined,
+  days: { today: Date; todayStr: string; from: string },
+): Promise<StoreFigures> {
+  const { db } = services.store.get();
+  // Keep a reading for burn rate and outages, but not one per command: the sync stores one every
+  // few minutes, and a burst of balance commands must not grow the table per command.
+  const remember = async (c: { totalCredits: number; totalUsage: number }): Promise<Reading> => {
+    const asOf = services.now();
+    const last = await latestCreditSnapshot(db);
+    const unchanged = last && last.totalCredits === c.totalCredits && last.totalUsage === c.totalUsage;
+    if (last && (unchanged || asOf.getTime() - last.takenAt.getTime() < SNAPSHOT_MIN_GAP_MS)) return last;
+    const reading = { takenAt: asOf, totalCredits: c.totalCredits, totalUsage: c.totalUsage };
+    await insertCreditSnapshot(db, reading);
+    return reading;
+  };
+  const newest = credits
+    ? await remember(credits).catch((error: unknown) => {
+        services.log.warn({ err: error }, 'could not store the credit snapshot');
+        return undefined;
+      })
+    : undefined;
+  await ensureActivity(services, days.from, days.todayStr).catch((error: unknown) =>
+    services.log.warn({ err: error }, 'could not fetch activity for balance'),
+  );
+  const [daily, beforeMidnight, weekOld, latest] = await Promise.all([
+    spendByDay(db, { from: days.from, to: days.todayStr }),
+    creditSnapshotAtOrBefore(db, days.today),
+    firstCreditSnapshotSince(db, new Date(days.today.getTime() - 8 * DAY_MS)),
+    newest !== undefined ? newest : latestCreditSnapshot(db),
+  ]);
+  let keysToday: number | null = null;
+  const midnightReading =
+    credits && beforeMidnight && days.today.getTime() - beforeMidnight.takenAt.getTime() <= 60 * 60_000;
+  if (!midnightReading) {
+    // Without a reading from before midnight, today's spend is the keys' usage_daily (synced).
+    const fresh = (await listKeys(db)).filter((k) => k.syncedAt.getTime() >= days.today.getTime());
+    if (fresh.length > 0) keysToday = fresh.reduce((s, k) => s + k.usageDaily, 0);
+  }
+  return { newest: latest, daily, beforeMidnight, weekOld, keysToday };
+}
+
 /** Reads everything `balance` shows. Never throws for OpenRouter or store trouble; says so instead. */
 export async function readAccountState(services: Services): Promise<AccountState> {
   const now = services.now();
-  const [{ newest: newestKnown, ...creditsPart }, keyPart] = await Promise.all([
-    readCredits(services),
-    readKey(services),
-  ]);
+  const [creditsPart, keyPart] = await Promise.all([readCredits(services), readKey(services)]);
   const today = startOfDay(now);
   const todayStr = utcDate(today);
   const weekAgo = utcDate(new Date(today.getTime() - 7 * DAY_MS));
@@ -180,30 +230,24 @@ export async function readAccountState(services: Services): Promise<AccountState
   const spend: AccountState['spend'] = { today: null, last7: null, month: null, todaySource: 'none' };
   let burn: AccountState['burn'] = null;
   if (services.store.available()) {
-    const { db } = services.store.get();
+    const live = creditsPart.credits && !creditsPart.credits.stale ? creditsPart.credits : undefined;
+    // biome-ignore lint/complexity/useMathMinMax: ISO date strings compare as text; Math.min would turn them into NaN
+    const from = from30 < monthStart ? from30 : monthStart;
     try {
-      await ensureActivity(services, from30, todayStr).catch((error: unknown) =>
-        services.log.warn({ err: error }, 'could not fetch activity for balance'),
+      const { db } = services.store.get();
+      const figures = await joinOrRead(
+        db,
+        `${todayStr}|${live ? `${live.totalCredits}|${live.totalUsage}` : 'none'}`,
+        () => readStoreFigures(services, live, { today, todayStr, from }),
       );
-      // biome-ignore lint/complexity/useMathMinMax: ISO date strings compare as text; Math.min would turn them into NaN
-      const daily = await spendByDay(db, { from: from30 < monthStart ? from30 : monthStart, to: todayStr });
-      const [beforeMidnight, weekOld, newest] = await Promise.all([
-        creditSnapshotAtOrBefore(db, today),
-        firstCreditSnapshotSince(db, new Date(today.getTime() - 8 * DAY_MS)),
-        newestKnown !== undefined ? newestKnown : latestCreditSnapshot(db),
-      ]);
+      const { daily, beforeMidnight, weekOld, newest } = figures;
       if (creditsPart.credits && beforeMidnight && today.getTime() - beforeMidnight.takenAt.getTime() <= 60 * 60_000) {
         spend.today = Math.max(0, creditsPart.credits.totalUsage - beforeMidnight.totalUsage);
         spend.todaySource = 'snapshots';
       }
-      if (spend.today === null) {
-        // Without a reading from before midnight, today's spend is the keys' usage_daily (synced).
-        const keys = await listKeys(db);
-        const fresh = keys.filter((k) => k.syncedAt.getTime() >= today.getTime());
-        if (fresh.length > 0) {
-          spend.today = fresh.reduce((s, k) => s + k.usageDaily, 0);
-          spend.todaySource = 'keys';
-        }
+      if (spend.today === null && figures.keysToday !== null) {
+        spend.today = figures.keysToday;
+        spend.todaySource = 'keys';
       }
       if (daily.some((d) => d.date >= weekAgo)) {
         spend.last7 = daily.filter((d) => d.date >= weekAgo && d.date < todayStr).reduce((s, d) => s + d.usd, 0);

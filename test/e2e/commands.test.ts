@@ -6,10 +6,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { readAccountState } from '../../src/commands/account-state.js';
 import { createBot } from '../../src/commands/dispatch.js';
 import { buttons, commands } from '../../src/commands/index.js';
 import { loadConfig } from '../../src/config.js';
 import type { Actor, Services } from '../../src/core/services.js';
+import { upsertActivity } from '../../src/db/queries/activity.js';
 import { insertAudit, recentAudit } from '../../src/db/queries/audit.js';
 import { formatUsd } from '../../src/domain/money.js';
 import { createScheduler } from '../../src/jobs/scheduler.js';
@@ -177,6 +179,61 @@ describe('balance', () => {
     expect(r.outcome).toBe('ok');
     expect(r.reply.fields?.some((f) => f.label.startsWith('Key '))).toBe(true);
     expect(r.reply.notes?.join(' ')).toMatch(/management key \(OPENROUTER_MANAGEMENT_KEY\) adds/);
+  });
+
+  it('a burst of concurrent balances shares one read of the store; the next one reads afresh', async () => {
+    // Counts the statements the commands start through the store's drizzle handle.
+    let statements = 0;
+    const db = new Proxy(store.handle.db, {
+      get(target, prop, receiver) {
+        const value = Reflect.get(target, prop, receiver);
+        if (typeof value !== 'function' || !['select', 'insert', 'update', 'delete', 'execute'].includes(String(prop)))
+          return value;
+        return (...args: unknown[]) => {
+          statements += 1;
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+    const handle = new Proxy(store.handle, { get: (t, p, r) => (p === 'db' ? db : Reflect.get(t, p, r)) });
+    const counted: Services = { ...services, store: { available: () => true, get: () => handle } };
+    await readAccountState(counted); // fills the store (activity, a reading) and the /credits cache
+    statements = 0;
+    const one = await readAccountState(counted);
+    const perCommand = statements;
+    expect(perCommand).toBeGreaterThan(2);
+    statements = 0;
+    // The OpenRouter answers are cached now, so all 40 reach the store before any statement returns.
+    const burst = await Promise.all(Array.from({ length: 40 }, () => readAccountState(counted)));
+    expect(statements).toBe(perCommand);
+    for (const state of burst) expect(state).toEqual(one);
+    // Nothing is kept between reads: yesterday's new spend shows in the very next balance.
+    const yesterday = new Date(NOW.getTime() - 86_400_000).toISOString().slice(0, 10);
+    const extra = 12.5;
+    await upsertActivity(
+      store.db,
+      [
+        {
+          date: yesterday,
+          model: 'acme/extra',
+          modelPermaslug: 'acme/extra',
+          endpointId: 'e-extra',
+          providerName: 'Acme',
+          usage: extra,
+          byokUsageInference: 0,
+          requests: 1,
+          promptTokens: 1,
+          completionTokens: 1,
+          reasoningTokens: 0,
+        },
+      ],
+      '',
+      NOW,
+    );
+    statements = 0;
+    const after = await readAccountState(counted);
+    expect(statements).toBe(perCommand);
+    expect(after.spend.last7).toBeCloseTo((one.spend.last7 ?? 0) + extra, 6);
   });
 });
 
