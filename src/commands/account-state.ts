@@ -74,7 +74,9 @@ function startOfDay(d: Date): Date {
   return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()));
 }
 
-async function readCredits(services: Services): Promise<Pick<AccountState, 'credits' | 'creditsProblem' | 'creditsError'>> {
+async function readCredits(
+  services: Services,
+): Promise<Pick<AccountState, 'credits' | 'creditsProblem' | 'creditsError'>> {
   try {
     const c = await services.openrouter.getCredits({ budgetMs: 8_000 });
     return { credits: { ...c, balance: c.totalCredits - c.totalUsage, asOf: services.now(), stale: false } };
