@@ -1,5 +1,5 @@
 /**
- * The service as production runs it (`node dist/cli.js`) in a child process, so its latency and
+ * The service as production runs it (`npm start`'s node flags and `dist/cli.js`) in a child process, so its latency and
  * resident size are not mixed with the load generator's. dist/ is rebuilt first when missing or
  * older than src/.
  * @module
@@ -13,6 +13,12 @@ import { sleep } from './stats.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const CLI = join(ROOT, 'dist', 'cli.js');
+/** The node flags of `npm start` (package.json), which Procfile and Dockerfile use too: measured as shipped. */
+export const START_FLAGS: string[] = (() => {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts?: { start?: string } };
+  const words = (pkg.scripts?.start ?? '').split(/\s+/);
+  return words.slice(words.indexOf('node') + 1, words.indexOf('dist/cli.js')).filter((w) => w.startsWith('--'));
+})();
 const HOOKS = pathToFileURL(fileURLToPath(new URL('./child-hooks.mjs', import.meta.url))).href;
 
 function newestMtime(dir: string): number {
@@ -93,6 +99,7 @@ export async function spawnService(
   const url = `http://127.0.0.1:${port}`;
   const profile = process.env.BENCH_CPU_PROF_DIR;
   const args = [
+    ...START_FLAGS,
     ...(opts.hooks ? ['--expose-gc', '--import', HOOKS] : []),
     ...(profile ? ['--cpu-prof', '--cpu-prof-dir', profile] : []),
     // V8 experiments, e.g. BENCH_NODE_FLAGS=--max-semi-space-size=2

@@ -10,6 +10,8 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 const ROOT = resolve(import.meta.dirname, '../..');
 const read = (p: string) => readFileSync(resolve(ROOT, p), 'utf8');
 
@@ -51,7 +53,10 @@ describe('shipping files', () => {
     expect(body).toMatch(/DATA_DIR=\/data/);
     expect(body).toMatch(/^STOPSIGNAL SIGTERM$/m);
     expect(body).toMatch(/^HEALTHCHECK .*\/healthz/m);
-    expect(body).toMatch(/^CMD \["node", "dist\/cli\.js"\]$/m);
+    // The same command line as `npm start` (node flags included), as a JSON exec form.
+    expect(body).toMatch(
+      new RegExp(`^CMD ${escapeRegExp(JSON.stringify(pkg.scripts.start.split(' ')).replaceAll(',', ', '))}$`, 'm'),
+    );
     expect(read('.dockerignore')).toMatch(/^\.env$/m);
   });
 
@@ -75,9 +80,11 @@ describe('shipping files', () => {
         .filter(Boolean)
         .map((l) => l.split(/:\s*/, 2) as [string, string]),
     );
+    // web and worker run exactly what `npm start` runs (its node flags: README, Performance).
+    expect(pkg.scripts.start).toMatch(/^node (--[a-z-]+=\S+ )*dist\/cli\.js$/);
     expect(procs).toEqual({
-      web: 'node dist/cli.js',
-      worker: 'node dist/cli.js',
+      web: pkg.scripts.start,
+      worker: pkg.scripts.start,
       release: 'node dist/cli.js migrate',
     });
   });
