@@ -86,7 +86,12 @@ it('acknowledges a whole burst while the gate is full, then answers each command
     await fake.waitFor('response', (calls) => calls.length >= n);
     if (n < 6) await fake.waitFor('response', () => holds.length === 1);
   }
-  const answered = acks.map((a) => fake.visibleFrom(a.responseUrl).map((m) => JSON.stringify(m)).join(''));
+  const answered = acks.map((a) =>
+    fake
+      .visibleFrom(a.responseUrl)
+      .map((m) => JSON.stringify(m))
+      .join(''),
+  );
   for (const text of answered) expect(text).toContain('Balance $1.00');
   expect(gate.active).toBe(0);
   expect(gate.waiting).toBe(0);
