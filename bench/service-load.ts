@@ -1,5 +1,5 @@
 /**
- * Items 1, 2 and 6: the service (`node dist/cli.js` in a child process, both adapters connected to
+ * Items 1, 2 and 6: the service (`npm start`'s command line, `node … dist/app/cli.js`, in a child process, both adapters connected to
  * the loopback fakes, the OpenRouter simulator upstream) under signed Slack HTTP-mode `/credits`
  * bursts, against a bare `node:http` server answering the same requests; answers a second in the
  * burst and upstream `/credits` calls during it; resident size idle and after 5,000 and 10,000

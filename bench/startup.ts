@@ -1,5 +1,5 @@
 /**
- * Item 7: start-up to ready. `node dist/cli.js` (both adapters configured against the fakes, the
+ * Item 7: start-up to ready. `npm start`'s `node … dist/app/cli.js` (both adapters configured against the fakes, the
  * simulator upstream), from spawn to the first 200 on /readyz (store connected and migrated, Slack
  * and Discord connected). On PGlite first with a fresh data directory (initdb + every migration),
  * then restarts on that directory (migrations already applied): the target case; on a Postgres
@@ -35,7 +35,7 @@ function readyRow(name: string, s: ReturnType<typeof summarize>, targetMs: numbe
     unit: 'ms',
     target: `<= ${targetMs} ms`,
     met: s.p50 <= targetMs,
-    note: `p50 of ${s.n} starts (max ${Math.round(s.max)} ms): spawn of node dist/cli.js -> first 200 on /readyz`,
+    note: `p50 of ${s.n} starts (max ${Math.round(s.max)} ms): spawn of npm start's node dist/app/cli.js -> first 200 on /readyz`,
   };
 }
 

@@ -10,9 +10,18 @@ import { parseArgs } from 'node:util';
 import { fail } from './cli/fail.js';
 import type { Config } from './config.js';
 
-/** The version in package.json (next to dist/ in the built tree and in the package). */
+/** The version in package.json: the nearest one above this file (dist/cli.js, dist/app/cli.js). */
 function version(): string {
-  return (createRequire(import.meta.url)('../package.json') as { version: string }).version;
+  const require = createRequire(import.meta.url);
+  for (const path of ['../package.json', '../../package.json']) {
+    try {
+      const pkg = require(path) as { name?: string; version: string };
+      if (pkg.name === 'credits-bot') return pkg.version;
+    } catch {
+      // not at this level
+    }
+  }
+  return 'unknown';
 }
 
 /** The settings, loaded only by the subcommands that need them (zod alone is ~100 ms of start-up). */

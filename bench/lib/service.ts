@@ -1,5 +1,5 @@
 /**
- * The service as production runs it (`npm start`'s node flags and `dist/cli.js`) in a child process, so its latency and
+ * The service as production runs it (`npm start`'s node flags and the bundle, `dist/app/cli.js`) in a child process, so its latency and
  * resident size are not mixed with the load generator's. dist/ is rebuilt first when missing or
  * older than src/.
  * @module
@@ -12,12 +12,13 @@ import { freePort } from './pg-server.js';
 import { sleep } from './stats.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-export const CLI = join(ROOT, 'dist', 'cli.js');
+/** What `npm start` runs: the bundle in dist/app (scripts/bundle.mjs). */
+export const CLI = join(ROOT, 'dist', 'app', 'cli.js');
 /** The node flags of `npm start` (package.json), which Procfile and Dockerfile use too: measured as shipped. */
 export const START_FLAGS: string[] = (() => {
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts?: { start?: string } };
   const words = (pkg.scripts?.start ?? '').split(/\s+/);
-  return words.slice(words.indexOf('node') + 1, words.indexOf('dist/cli.js')).filter((w) => w.startsWith('--'));
+  return words.slice(words.indexOf('node') + 1).filter((w) => w.startsWith('--'));
 })();
 const HOOKS = pathToFileURL(fileURLToPath(new URL('./child-hooks.mjs', import.meta.url))).href;
 
@@ -32,7 +33,7 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-/** Builds dist/ (`npm run build`: tsc, then the command catalog) when dist/cli.js is missing or older than any src file. */
+/** Builds dist/ (`npm run build`: tsc, the command catalog, the bundle) when dist/app/cli.js is missing or older than any src file. */
 export function ensureBuilt(log: (line: string) => void): void {
   let built = 0;
   try {

@@ -55,7 +55,10 @@ describe('shipping files', () => {
     expect(body).toMatch(/^HEALTHCHECK .*\/healthz/m);
     // The same command line as `npm start` (node flags included), as a JSON exec form.
     expect(body).toMatch(
-      new RegExp(`^CMD ${escapeRegExp(JSON.stringify(pkg.scripts.start.split(' ')).replaceAll(',', ', '))}$`, 'm'),
+      new RegExp(
+        `^CMD ${escapeRegExp(JSON.stringify(String(pkg.scripts.start).split(' ')).replaceAll(',', ', '))}$`,
+        'm',
+      ),
     );
     expect(read('.dockerignore')).toMatch(/^\.env$/m);
   });
@@ -81,11 +84,11 @@ describe('shipping files', () => {
         .map((l) => l.split(/:\s*/, 2) as [string, string]),
     );
     // web and worker run exactly what `npm start` runs (its node flags: README, Performance).
-    expect(pkg.scripts.start).toMatch(/^node (--[a-z-]+=\S+ )*dist\/cli\.js$/);
+    expect(pkg.scripts.start).toMatch(/^node (--[a-z-]+=\S+ )*dist\/app\/cli\.js$/);
     expect(procs).toEqual({
       web: pkg.scripts.start,
       worker: pkg.scripts.start,
-      release: 'node dist/cli.js migrate',
+      release: 'node dist/app/cli.js migrate',
     });
   });
 

@@ -2,11 +2,11 @@
  * The production tree, built the way the Dockerfile's run stage builds it (no container engine
  * here): the built repo's package.json, package-lock.json, dist/ and drizzle/ in an empty
  * directory, `npm ci --omit=dev` with lifecycle scripts on (so `prepare` runs without TypeScript),
- * then `node dist/cli.js` on a fresh DATA_DIR: /healthz 200, /readyz 200 (the embedded store
+ * then `npm start`'s command line (`node … dist/app/cli.js`, the bundle) on a fresh DATA_DIR: /healthz 200, /readyz 200 (the embedded store
  * migrated), JSON log lines on stdout, and SIGTERM exits 0.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -58,7 +58,8 @@ describe.skipIf(npmMissing)(
     let install: ReturnType<typeof spawnSync>;
 
     beforeAll(() => {
-      if (!existsSync(join(ROOT, 'dist/cli.js'))) throw new Error('dist/cli.js is missing: run `npm run build` first');
+      if (!existsSync(join(ROOT, 'dist/app/cli.js')))
+        throw new Error('dist/app/cli.js is missing: run `npm run build` first');
       dir = mkdtempSync(join(tmpdir(), 'credits-prod-'));
       for (const part of ['package.json', 'package-lock.json', 'dist', 'drizzle']) {
         cpSync(join(ROOT, part), join(dir, part), { recursive: true });
@@ -76,17 +77,20 @@ describe.skipIf(npmMissing)(
     it('npm ci --omit=dev succeeds on the built tree: prepare keeps dist/, no dev dependency is installed', () => {
       expect(install.status, `${install.stdout}\n${install.stderr}`).toBe(0);
       expect(String(install.stdout)).toContain('prepare: no TypeScript here');
-      expect(existsSync(join(dir, 'dist/cli.js'))).toBe(true);
+      expect(existsSync(join(dir, 'dist/app/cli.js'))).toBe(true);
       expect(existsSync(join(dir, 'node_modules/pino/package.json'))).toBe(true);
       for (const dev of ['typescript', 'vitest', '@biomejs/biome', 'drizzle-kit', 'tsx']) {
         expect(existsSync(join(dir, 'node_modules', dev)), dev).toBe(false);
       }
     });
 
-    it('node dist/cli.js serves /healthz and /readyz on a fresh DATA_DIR, logs JSON to stdout, and exits 0 on SIGTERM', async () => {
+    it("npm start's command line (the bundle in dist/app) serves /healthz and /readyz on a fresh DATA_DIR, logs JSON to stdout, and exits 0 on SIGTERM", async () => {
       expect(install.status).toBe(0);
       const port = await freePort();
-      const child = spawn(process.execPath, ['dist/cli.js'], {
+      const [, ...startArgs] = (
+        JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }
+      ).scripts.start.split(' ');
+      const child = spawn(process.execPath, startArgs, {
         cwd: dir,
         env: cleanEnv({ DATA_DIR: join(dir, 'data'), PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info' }),
         stdio: ['ignore', 'pipe', 'pipe'],

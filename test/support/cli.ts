@@ -1,11 +1,11 @@
 /**
- * Runs the built `credits-bot` bin (dist/cli.js; `npm test` builds first) as a child process.
+ * Runs the built `credits-bot` bin (dist/app/cli.js, the bundle that ships; `npm test` builds first) as a child process.
  * @module
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-export const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+export const CLI = fileURLToPath(new URL('../../dist/app/cli.js', import.meta.url));
 
 export interface CliResult {
   code: number | null;

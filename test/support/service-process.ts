@@ -1,5 +1,5 @@
 /**
- * The built service (`dist/cli.js`) as a long-running child process: its output collected line by
+ * The built service (`dist/app/cli.js`, the bundle `npm start` runs) as a long-running child process: its output collected line by
  * line, waits for a log line, and SIGKILL (a crash: no shutdown code runs). Replica and
  * fault-injection suites use it.
  * @module
