@@ -154,8 +154,9 @@ export function createSlackAdapter(config: Config, deps: SlackAdapterDeps): Slac
   /** auth.test (Bolt's and ours, for the bot user id), then the socket in Socket Mode. */
   async function startOnce(): Promise<void> {
     if (!initialized) {
-      await app.init();
-      const auth = await client.auth.test();
+      // Bolt's init calls auth.test for its own use and keeps the answer to itself: ours, for the bot
+      // user id, goes out at the same time rather than one round trip later.
+      const [, auth] = await Promise.all([app.init(), client.auth.test()]);
       botUserId = auth.user_id;
       initialized = true;
       markInitialized();
