@@ -74,8 +74,8 @@ process.once('SIGTERM', onSignal);
 
 try {
   const burst = { burst: 500, concurrency: 100 };
-  // After the warm-up and three bursts of 500 (1,600 commands), the first checkpoint must lie beyond.
-  const checkpoints: [number, number] = quick ? [2_000, 4_000] : [5_000, 10_000];
+  // After the warm-up and five bursts of 500 (2,600 commands), the first checkpoint must lie beyond.
+  const checkpoints: [number, number] = quick ? [3_000, 6_000] : [5_000, 10_000];
   if (want('1') || want('2') || want('6')) {
     if (pg && stores.has('postgres')) {
       const url = await pg.createDatabase('bench_service');

@@ -23,6 +23,8 @@ import { type BenchResult, round, sleep, summarize, waitUntil } from './lib/stat
 const SIGNING_SECRET = 'bench-signing-secret-0123456789abcdef';
 /** The client's default `/credits` cache period (src/openrouter/client.ts). */
 const CREDITS_TTL_MS = 15_000;
+/** Bursts per store (item 1 takes the medians): five, as single bursts' p99 vary 2-3x on 2 cores. */
+const BURSTS = 5;
 
 export interface ServiceLoadOptions {
   store: 'postgres' | 'pglite';
@@ -154,85 +156,90 @@ export async function runServiceLoad(opts: ServiceLoadOptions): Promise<BenchRes
       await settle('warm-up');
       if (warm.bad) throw new Error(`${warm.bad} warm-up commands were not acknowledged with 200`);
 
-      // Item 2 needs a cold /credits cache: wait one cache period after the last upstream call.
-      const wait = lastCreditsCall + CREDITS_TTL_MS + 500 - Date.now();
-      if (wait > 0) {
-        log(`  ${tag}: waiting ${Math.ceil(wait / 1000)} s for the /credits cache to expire before the burst`);
-        await sleep(wait);
-      }
-      const before = { ...sim.calls };
-      const t0 = performance.now();
-      const measured = await load.run(opts.burst, opts.concurrency, sent);
-      const ackedMs = performance.now() - t0;
-      sent += opts.burst;
-      await settle('burst');
-      const answeredMs = performance.now() - t0;
-      const upstream: Record<string, number> = {};
-      for (const [endpoint, n] of Object.entries(sim.calls)) {
-        const d = n - (before[endpoint] ?? 0);
-        if (d > 0) upstream[endpoint] = d;
-      }
-      if (!sink.last().includes('Balance') && !sink.last().includes('balance')) {
-        log(`  ${tag}: unexpected answer at the response_url: ${sink.last().slice(0, 300)}`);
-      }
-      // Two more bursts (the /credits cache warm): item 1 is the median p50 and p99 of the three,
-      // measured the way the bare server's are, whose single bursts vary 2-3x here.
-      const bursts = [summarize(measured.ms)];
-      let bad = measured.bad;
-      for (let i = 0; i < 2; i++) {
-        const more = await load.run(opts.burst, opts.concurrency, sent);
-        sent += opts.burst;
-        bad += more.bad;
-        await settle(`burst ${i + 2}`);
-        bursts.push(summarize(more.ms));
-      }
-      const lostInBurst = lost;
-      const median = (k: 'p50' | 'p99') => bursts.map((r) => r[k]).sort((a, b) => a - b)[1] as number;
-      const svc = { p50: median('p50'), p99: median('p99') };
-      const perBurst = bursts.map((b) => Math.round(b.p99)).join(' / ');
-
-      // The same requests against a bare node:http server, same client, same run.
+      // The same requests against a bare node:http server, same client, same run. Its bursts
+      // alternate with the service's, so that both see the same machine (this 2-core box's noise
+      // moved the bare server's p99 between 34 and 87 ms from one run to the next).
       const bare = await startBareServer();
-      let base: ReturnType<typeof summarize>;
       const bareLoad = createSlackLoad({
         eventsUrl: `${bare.url}/slack/events`,
         signingSecret: SIGNING_SECRET,
         responseUrl: sink.url,
       });
+      const bareRuns: ReturnType<typeof summarize>[] = [];
+      const bursts: ReturnType<typeof summarize>[] = [];
+      let bad = 0;
+      let ackedMs = 0;
+      let answeredMs = 0;
+      const upstream: Record<string, number> = {};
       try {
-        await bareLoad.run(100, opts.concurrency, 0);
-        // Three bursts; the median p50 and the median p99 (the bare server's own noise is large here).
-        const runs: ReturnType<typeof summarize>[] = [];
-        for (let i = 0; i < 3; i++) runs.push(summarize((await bareLoad.run(opts.burst, opts.concurrency, 0)).ms));
-        const mid = (k: 'p50' | 'p99') => runs.map((r) => r[k]).sort((a, b) => a - b)[1] as number;
-        base = { ...(runs[0] as ReturnType<typeof summarize>), p50: mid('p50'), p99: mid('p99') };
+        // Its JIT warm too: a first burst of 500, not measured (a warm-up of 100 left the next burst 3-5x slower).
+        await bareLoad.run(opts.burst, opts.concurrency, 0);
+        for (let i = 0; i < BURSTS; i++) {
+          if (i === 0) {
+            // Item 2 needs a cold /credits cache: wait one cache period after the last upstream call.
+            const wait = lastCreditsCall + CREDITS_TTL_MS + 500 - Date.now();
+            if (wait > 0) {
+              log(`  ${tag}: waiting ${Math.ceil(wait / 1000)} s for the /credits cache to expire before the burst`);
+              await sleep(wait);
+            }
+          }
+          const before = { ...sim.calls };
+          const t0 = performance.now();
+          const measured = await load.run(opts.burst, opts.concurrency, sent);
+          const acked = performance.now() - t0;
+          sent += opts.burst;
+          bad += measured.bad;
+          await settle(`burst ${i + 1}`);
+          bursts.push(summarize(measured.ms));
+          if (i === 0) {
+            // The first burst (cold /credits cache) is item 2's.
+            ackedMs = acked;
+            answeredMs = performance.now() - t0;
+            for (const [endpoint, n] of Object.entries(sim.calls)) {
+              const d = n - (before[endpoint] ?? 0);
+              if (d > 0) upstream[endpoint] = d;
+            }
+            if (!sink.last().includes('Balance') && !sink.last().includes('balance')) {
+              log(`  ${tag}: unexpected answer at the response_url: ${sink.last().slice(0, 300)}`);
+            }
+          }
+          bareRuns.push(summarize((await bareLoad.run(opts.burst, opts.concurrency, 0)).ms));
+        }
       } finally {
         bareLoad.close();
         await bare.stop();
       }
+      // Item 1: the median of the bursts' p50 and p99, for the service and for the bare server.
+      const lostInBurst = lost;
+      const median = (runs: ReturnType<typeof summarize>[], k: 'p50' | 'p99') =>
+        runs.map((r) => r[k]).sort((x, y) => x - y)[Math.floor(runs.length / 2)] as number;
+      const svc = { p50: median(bursts, 'p50'), p99: median(bursts, 'p99') };
+      const base = { p50: median(bareRuns, 'p50'), p99: median(bareRuns, 'p99') };
+      const perBurst = bursts.map((r) => Math.round(r.p99)).join(' / ');
+      const perBare = bareRuns.map((r) => Math.round(r.p99)).join(' / ');
       const label = `${opts.burst} /credits at ${opts.concurrency} concurrent, ${tag}`;
       results.push(
         {
           item: '1',
-          name: `Slack ack p50 (${label}, median of 3 bursts)`,
+          name: `Slack ack p50 (${label}, median of 5 bursts)`,
           value: round(svc.p50),
           unit: 'ms',
           baseline: round(base.p50),
-          baselineName: 'bare node:http p50, median of 3 bursts',
+          baselineName: 'bare node:http p50, median of 5 bursts alternating with the service',
           // The issue's target is on p99 (below); p50 is shown for context.
           ratio: round(svc.p50 / base.p50),
         },
         {
           item: '1',
-          name: `Slack ack p99 (${label}, median of 3 bursts)`,
+          name: `Slack ack p99 (${label}, median of 5 bursts)`,
           value: round(svc.p99),
           unit: 'ms',
           baseline: round(base.p99),
-          baselineName: 'bare node:http p99, median of 3 bursts',
+          baselineName: 'bare node:http p99, median of 5 bursts alternating with the service',
           ratio: round(svc.p99 / base.p99),
           target: 'ratio <= 3, every command answered',
           met: svc.p99 / base.p99 <= 3 && bad === 0 && lostInBurst === 0,
-          note: `p99 of the bursts ${perBurst} ms; ${bad} not 200, ${lostInBurst} answers lost; first burst (cold /credits cache): all acked in ${Math.round(ackedMs)} ms, all ${opts.burst} answers at the response_url in ${Math.round(answeredMs)} ms`,
+          note: `p99 of the bursts ${perBurst} ms (bare server, alternating: ${perBare} ms); ${bad} not 200, ${lostInBurst} answers lost; first burst (cold /credits cache): all acked in ${Math.round(ackedMs)} ms, all ${opts.burst} answers at the response_url in ${Math.round(answeredMs)} ms`,
         },
         {
           item: '2',

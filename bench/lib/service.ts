@@ -12,8 +12,8 @@ import { freePort } from './pg-server.js';
 import { sleep } from './stats.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-/** What `npm start` runs: the bundle in dist/app (scripts/bundle.mjs). */
-export const CLI = join(ROOT, 'dist', 'app', 'cli.js');
+/** What `npm start` runs: the bundle in dist/app (scripts/bundle.mjs); BENCH_CLI=dist/cli.js measures tsc's output instead. */
+export const CLI = process.env.BENCH_CLI ?? join(ROOT, 'dist', 'app', 'cli.js');
 /** The node flags of `npm start` (package.json), which Procfile and Dockerfile use too: measured as shipped. */
 export const START_FLAGS: string[] = (() => {
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts?: { start?: string } };
