@@ -7,13 +7,11 @@
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createDiscordAdapter, type DiscordAdapter } from '../../src/adapters/discord/discord-adapter.js';
-import { createSlackAdapter, type SlackAdapter } from '../../src/adapters/slack/slack-adapter.js';
 import { createBot } from '../../src/commands/dispatch.js';
 import { buttons, commands } from '../../src/commands/index.js';
 import { loadConfig } from '../../src/config.js';
 import type { Services } from '../../src/core/services.js';
 import { formatUsd } from '../../src/domain/money.js';
-import { createHttpServer, type HttpServer } from '../../src/http/server.js';
 import { syncOnce } from '../../src/jobs/sync.js';
 import { createLogger } from '../../src/logger.js';
 import { createMetrics } from '../../src/metrics.js';
@@ -22,13 +20,13 @@ import { describeEachBackend } from '../support/db.js';
 import { type FakeDiscord, startFakeDiscord } from '../support/fake-discord.js';
 import {
   blockActionPayload,
-  createSlackDriver,
   eventCallbackPayload,
   type FakeSlack,
   type SlackDriver,
   startFakeSlack,
 } from '../support/fake-slack.js';
 import { startTestOpenRouter, TEST_NOW, type TestOpenRouter } from '../support/openrouter.js';
+import { type SlackHttp, startSlackHttp } from '../support/slack-http.js';
 
 const SIGNING_SECRET = 'test-signing-secret-0123456789';
 type Json = Record<string, unknown>;
@@ -57,8 +55,7 @@ function checkCsv(text: string): { rows: Record<string, string>[]; total: number
 describeEachBackend('usage files and the App Home', (s) => {
   let fake: FakeSlack;
   let driver: SlackDriver;
-  let slack: SlackAdapter;
-  let http: HttpServer;
+  let slack: SlackHttp;
   let discordFake: FakeDiscord;
   let discord: DiscordAdapter;
 
@@ -93,26 +90,15 @@ describeEachBackend('usage files and the App Home', (s) => {
     // Fill the store first, so the first command does not sync inside the test's time.
     await syncOnce({ db: s.db, openrouter: or.client, now: () => TEST_NOW, logger: log });
     const bot = createBot(services, commands, buttons);
-    http = createHttpServer({ host: '127.0.0.1', port: 0, log });
-    slack = createSlackAdapter(config, {
-      bot,
-      log,
-      metrics,
-      http,
-      now: () => TEST_NOW,
-      tuning: { webApiRetries: 0, perChannelIntervalMs: 50, autoReconnect: false },
-    });
+    slack = await startSlackHttp(config, fake, { bot, log, metrics, now: () => TEST_NOW });
+    driver = slack.driver;
     discord = createDiscordAdapter(config, { bot, log, metrics, now: () => TEST_NOW });
-    const { url } = await http.start();
-    await slack.start();
     await discord.start();
-    driver = createSlackDriver(fake, { mode: 'http', eventsUrl: `${url}/slack/events`, signingSecret: SIGNING_SECRET });
   });
 
   afterAll(async () => {
     await slack?.stop();
     await discord?.stop();
-    await http?.stop();
     await fake?.close();
     await discordFake?.close();
   });

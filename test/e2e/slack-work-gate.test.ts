@@ -5,21 +5,19 @@
  * (https://api.slack.com/interactivity/slash-commands#responding_basic_receipt).
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createSlackAdapter, type SlackAdapter } from '../../src/adapters/slack/slack-adapter.js';
 import { defineCommand } from '../../src/commands/command.js';
 import { createBot } from '../../src/commands/dispatch.js';
 import { reply } from '../../src/core/reply.js';
 import { createWorkGate, type WorkGate } from '../../src/core/work-gate.js';
-import { createHttpServer, type HttpServer } from '../../src/http/server.js';
 import { type ChatCore, startChatCore } from '../support/chat-harness.js';
-import { createSlackDriver, type FakeSlack, type SlackDriver, startFakeSlack } from '../support/fake-slack.js';
+import { type FakeSlack, type SlackDriver, startFakeSlack } from '../support/fake-slack.js';
+import { type SlackHttp, startSlackHttp } from '../support/slack-http.js';
 
 const SIGNING_SECRET = 'test-signing-secret-0123456789';
 
 let fake: FakeSlack;
 let chat: ChatCore;
-let http: HttpServer;
-let adapter: SlackAdapter;
+let slack: SlackHttp;
 let driver: SlackDriver;
 let gate: WorkGate;
 /** Each started command waits here until the test lets it finish. */
@@ -51,24 +49,13 @@ beforeAll(async () => {
   const { config, log, metrics, services } = chat.core;
   gate = createWorkGate({ concurrency: 1, leaseMs: 60_000 });
   const bot = createBot(services, [balance], {}, { workGate: gate });
-  http = createHttpServer({ host: '127.0.0.1', port: 0, log });
-  adapter = createSlackAdapter(config, {
-    bot,
-    log,
-    metrics,
-    http,
-    markProcessed: async () => true,
-    tuning: { webApiRetries: 0, perChannelIntervalMs: 50, autoReconnect: false },
-  });
-  const { url } = await http.start();
-  await adapter.start();
-  driver = createSlackDriver(fake, { mode: 'http', eventsUrl: `${url}/slack/events`, signingSecret: SIGNING_SECRET });
+  slack = await startSlackHttp(config, fake, { bot, log, metrics, markProcessed: async () => true });
+  driver = slack.driver;
 });
 
 afterAll(async () => {
   for (const release of holds.splice(0)) release();
-  await adapter?.stop();
-  await http?.stop();
+  await slack?.stop();
   await fake?.close();
   await chat?.close();
 });
